@@ -1,0 +1,163 @@
+/**
+ * Configuration: the environment turned into one typed, frozen object. A bad value stops start-up with
+ * a one-line error that names the variable (API.md "Configuration").
+ */
+import { DEFAULT_ACCOUNT } from './emulator/server.js';
+
+/** Credentials and limits for the upstream Twilio API. */
+export interface TwilioConfig {
+  accountSid: string;
+  /** Basic-auth user: the account SID, or an API key SID. */
+  username: string;
+  /** Basic-auth password: the auth token, or the API key secret. */
+  password: string;
+  /** Auth token, when known: the key status-callback signatures are computed with. */
+  authToken: string | null;
+  baseUrl: string;
+  maxConcurrency: number;
+}
+
+/** Caller authentication. */
+export interface AuthConfig {
+  apiKeys: readonly string[];
+  jwt: { jwksUrl: string; issuer: string | null; audience: string | null } | null;
+  /** True when the gateway runs without caller authentication. */
+  disabled: boolean;
+}
+
+/** The gateway's whole configuration. */
+export interface Config {
+  port: number;
+  production: boolean;
+  /** True when no upstream is configured: the gateway starts the embedded emulator and uses it. */
+  embeddedEmulator: boolean;
+  emulatorPort: number;
+  twilio: TwilioConfig;
+  auth: AuthConfig;
+  /** Browser origins allowed; `*` inside an entry matches any run of characters (e.g. `http://localhost:*`). */
+  corsOrigins: readonly string[];
+  publicUrl: string | null;
+  sendRateLimitPerMinute: number;
+  /** Introspection on (always in development; in production only with GATEWAY_INTROSPECTION=true). */
+  introspection: boolean;
+}
+
+/** A configuration error; its message is the one line printed at start-up. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;
+const API_KEY_SID = /^SK[0-9a-fA-F]{32}$/;
+
+/** Default sends per caller per minute: enough for a person or a test run, too few for SMS pumping to pay. */
+export const DEFAULT_SEND_RATE_LIMIT = 30;
+/** Default upstream requests in flight: below Twilio's default per-account concurrency of 100. */
+export const DEFAULT_TWILIO_MAX_CONCURRENCY = 25;
+
+function text(env: Env, name: string): string | null {
+  const value = env[name]?.trim();
+  return value ? value : null;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const value = text(env, name);
+  if (value === null) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${value}"`);
+  }
+  return Number(value);
+}
+
+function httpUrl(env: Env, name: string): string | null {
+  const value = text(env, name);
+  if (value === null) return null;
+  try {
+    const url = new URL(value);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http');
+    if (url.username || url.password) throw new Error('credentials in URL');
+  } catch {
+    throw new ConfigError(`${name} must be an http(s) URL without credentials, got "${value}"`);
+  }
+  return value.replace(/\/+$/, '');
+}
+
+function list(env: Env, name: string): string[] {
+  return (text(env, name) ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/** The upstream account from the environment; the emulator's default account when none is configured. */
+function twilioConfig(env: Env, embedded: boolean): TwilioConfig {
+  const baseUrl = httpUrl(env, 'TWILIO_API_BASE_URL') ?? 'https://api.twilio.com';
+  const maxConcurrency = integer(env, 'TWILIO_MAX_CONCURRENCY', DEFAULT_TWILIO_MAX_CONCURRENCY, 1, 1000);
+  if (embedded) {
+    const a = DEFAULT_ACCOUNT;
+    return { accountSid: a.accountSid, username: a.accountSid, password: a.authToken, authToken: a.authToken, baseUrl, maxConcurrency };
+  }
+  const accountSid = text(env, 'TWILIO_ACCOUNT_SID');
+  if (accountSid === null) throw new ConfigError('TWILIO_ACCOUNT_SID is required when TWILIO_API_BASE_URL is set');
+  if (!ACCOUNT_SID.test(accountSid)) throw new ConfigError('TWILIO_ACCOUNT_SID must be "AC" followed by 32 hex digits');
+  const authToken = text(env, 'TWILIO_AUTH_TOKEN');
+  const apiKey = text(env, 'TWILIO_API_KEY');
+  const apiSecret = text(env, 'TWILIO_API_SECRET');
+  if (apiKey !== null || apiSecret !== null) {
+    if (apiKey === null || !API_KEY_SID.test(apiKey)) throw new ConfigError('TWILIO_API_KEY must be "SK" followed by 32 hex digits');
+    if (apiSecret === null) throw new ConfigError('TWILIO_API_SECRET is required with TWILIO_API_KEY');
+    return { accountSid, username: apiKey, password: apiSecret, authToken, baseUrl, maxConcurrency };
+  }
+  if (authToken === null) throw new ConfigError('TWILIO_AUTH_TOKEN (or TWILIO_API_KEY and TWILIO_API_SECRET) is required with TWILIO_ACCOUNT_SID');
+  return { accountSid, username: accountSid, password: authToken, authToken, baseUrl, maxConcurrency };
+}
+
+function authConfig(env: Env, production: boolean): AuthConfig {
+  const apiKeys = list(env, 'GATEWAY_API_KEYS');
+  const jwksUrl = httpUrl(env, 'GATEWAY_JWKS_URL');
+  const jwt = jwksUrl ? { jwksUrl, issuer: text(env, 'GATEWAY_JWT_ISSUER'), audience: text(env, 'GATEWAY_JWT_AUDIENCE') } : null;
+  const mode = text(env, 'GATEWAY_AUTH');
+  if (mode !== null && mode !== 'none') throw new ConfigError(`GATEWAY_AUTH accepts only "none", got "${mode}"`);
+  const configured = apiKeys.length > 0 || jwt !== null;
+  if (mode === 'none' && configured) throw new ConfigError('GATEWAY_AUTH=none contradicts GATEWAY_API_KEYS / GATEWAY_JWKS_URL');
+  if (production && !configured && mode !== 'none') {
+    throw new ConfigError('GATEWAY_API_KEYS or GATEWAY_JWKS_URL is required in production (or set GATEWAY_AUTH=none on purpose)');
+  }
+  return { apiKeys, jwt, disabled: !configured };
+}
+
+/** Reads and validates the gateway's configuration. Throws {@link ConfigError} naming the bad variable. */
+export function loadConfig(env: Env = process.env): Readonly<Config> {
+  const production = env['NODE_ENV'] === 'production';
+  const embeddedEmulator = text(env, 'TWILIO_ACCOUNT_SID') === null && text(env, 'TWILIO_API_BASE_URL') === null;
+  const introspectionFlag = text(env, 'GATEWAY_INTROSPECTION');
+  if (introspectionFlag !== null && introspectionFlag !== 'true' && introspectionFlag !== 'false') {
+    throw new ConfigError(`GATEWAY_INTROSPECTION must be "true" or "false", got "${introspectionFlag}"`);
+  }
+  const config: Config = {
+    port: integer(env, 'PORT', 4000, 0, 65535),
+    production,
+    embeddedEmulator,
+    emulatorPort: integer(env, 'EMULATOR_PORT', 4010, 0, 65535),
+    twilio: twilioConfig(env, embeddedEmulator),
+    auth: authConfig(env, production),
+    corsOrigins: env['CORS_ORIGINS'] !== undefined ? list(env, 'CORS_ORIGINS') : production ? [] : ['http://localhost:*', 'http://127.0.0.1:*'],
+    publicUrl: httpUrl(env, 'PUBLIC_URL'),
+    sendRateLimitPerMinute: integer(env, 'SEND_RATE_LIMIT', DEFAULT_SEND_RATE_LIMIT, 1, 100_000),
+    introspection: production ? introspectionFlag === 'true' : introspectionFlag !== 'false',
+  };
+  return Object.freeze(config);
+}
+
+/** What `npm run emulator` reads: its port, and the account it accepts when TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN are set. */
+export function loadEmulatorConfig(env: Env = process.env): Readonly<{ port: number; account: typeof DEFAULT_ACCOUNT }> {
+  const port = integer(env, 'EMULATOR_PORT', 4010, 0, 65535);
+  const accountSid = text(env, 'TWILIO_ACCOUNT_SID');
+  if (accountSid === null) return Object.freeze({ port, account: DEFAULT_ACCOUNT });
+  if (!ACCOUNT_SID.test(accountSid)) throw new ConfigError('TWILIO_ACCOUNT_SID must be "AC" followed by 32 hex digits');
+  const authToken = text(env, 'TWILIO_AUTH_TOKEN');
+  if (authToken === null) throw new ConfigError('TWILIO_AUTH_TOKEN is required with TWILIO_ACCOUNT_SID');
+  const apiKey = text(env, 'TWILIO_API_KEY');
+  const apiSecret = text(env, 'TWILIO_API_SECRET');
+  const apiKeys = apiKey && apiSecret ? [{ sid: apiKey, secret: apiSecret }] : [];
+  return Object.freeze({ port, account: { accountSid, authToken, apiKeys } });
+}

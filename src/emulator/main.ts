@@ -1,0 +1,22 @@
+/** `npm run emulator`: the Twilio emulator alone, on EMULATOR_PORT (default 4010). */
+import { ConfigError, loadEmulatorConfig } from '../config.js';
+import { createEmulator } from './server.js';
+
+async function main(): Promise<void> {
+  const config = loadEmulatorConfig();
+  const emulator = createEmulator({ account: config.account });
+  const url = await emulator.start(config.port, '127.0.0.1');
+  console.log(`Twilio emulator on ${url}`);
+  console.log(`  account SID  ${config.account.accountSid}`);
+  console.log(`  auth token   ${config.account.authToken}`);
+  const stop = (): void => {
+    void emulator.stop().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? `configuration error: ${error.message}` : error);
+  process.exit(1);
+});

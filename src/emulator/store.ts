@@ -1,0 +1,345 @@
+/**
+ * The emulator's state: messages, their media and feedback, and the lifecycle that moves each message
+ * through Twilio's statuses (CONTRACT.md §11). Time comes from an injected clock and moves only when
+ * `tick()` runs, so tests drive the lifecycle without sleeping.
+ */
+import { randomBytes } from 'node:crypto';
+import { API_VERSION, type WireMessageDirection, type WireMessageStatus } from '../twilio/wire.js';
+import { MAGIC_OUTCOME, type MagicOutcome } from './magic.js';
+import { segmentsOf } from './segments.js';
+
+/** Where the emulator reads the time. Tests pass a manual clock. */
+export interface Clock {
+  now(): number;
+}
+
+/** The real time. */
+export const systemClock: Clock = { now: () => Date.now() };
+
+/** A clock that moves only when told: for tests of the lifecycle. */
+export class ManualClock implements Clock {
+  constructor(private ms: number = Date.UTC(2026, 0, 15, 12, 0, 0)) {}
+  now(): number {
+    return this.ms;
+  }
+  /** Moves time forward by `ms` milliseconds. */
+  advance(ms: number): void {
+    this.ms += ms;
+  }
+}
+
+/** One attached media file. */
+export interface StoredMedia {
+  sid: string;
+  contentType: string;
+  sourceUrl: string;
+  dateCreated: number;
+}
+
+/** One feedback report. */
+export interface StoredFeedback {
+  outcome: 'confirmed' | 'unconfirmed';
+  dateCreated: number;
+  dateUpdated: number;
+}
+
+/** A message as the emulator keeps it; rendered to Twilio's JSON by the handler. */
+export interface StoredMessage {
+  /** Insertion order: the list sort key (newest first) and what page tokens point at. */
+  seq: number;
+  sid: string;
+  accountSid: string;
+  messagingServiceSid: string | null;
+  from: string | null;
+  to: string;
+  body: string;
+  status: WireMessageStatus;
+  direction: WireMessageDirection;
+  numSegments: number;
+  price: number | null;
+  priceUnit: string | null;
+  errorCode: number | null;
+  errorMessage: string | null;
+  dateCreated: number;
+  dateUpdated: number;
+  dateSent: number | null;
+  statusCallback: string | null;
+  media: StoredMedia[];
+  feedback: StoredFeedback | null;
+  /** Status changes still to come, earliest first. */
+  plan: Array<{ at: number; status: WireMessageStatus }>;
+  outcome: MagicOutcome | null;
+}
+
+/** A status change, as status callbacks report it. */
+export interface StatusChange {
+  message: Readonly<StoredMessage>;
+  status: WireMessageStatus;
+}
+
+/** What a caller asks to send; already validated by the handler. */
+export interface OutboundRequest {
+  accountSid: string;
+  to: string;
+  from: string | null;
+  messagingServiceSid: string | null;
+  body: string;
+  mediaUrls: readonly string[];
+  statusCallback: string | null;
+  /** When set (with a Messaging Service), the message waits as `scheduled` until then. */
+  sendAt: number | null;
+  sendAsMms: boolean;
+}
+
+/** An inbound message to inject, as if a handset had texted one of the account's numbers. */
+export interface InboundRequest {
+  accountSid: string;
+  from: string;
+  to: string;
+  body: string;
+  mediaUrls?: readonly string[];
+}
+
+/** Options of the store. */
+export interface StoreOptions {
+  clock?: Clock;
+  /** Time from creation to a final status, in ms (default 5000). */
+  deliveryMs?: number;
+  /** How many messages are kept at most; past it the oldest finished ones go first (default 10000). */
+  maxMessages?: number;
+}
+
+/** Statuses after which nothing changes any more. */
+export const FINAL_STATUSES: ReadonlySet<WireMessageStatus> = new Set([
+  'delivered', 'undelivered', 'failed', 'received', 'read', 'canceled',
+]);
+
+/** Price per segment, in USD (negative: a charge). */
+const SMS_PRICE = -0.0079;
+const MMS_PRICE = -0.02;
+/** The sender a Messaging Service picks from its pool. */
+const SERVICE_POOL_NUMBER = '+15005550006';
+
+/** Makes a Twilio SID: a two-letter prefix and 32 lowercase hex characters. */
+export function newSid(prefix: string): string {
+  return prefix + randomBytes(16).toString('hex');
+}
+
+/** The media content type Twilio would detect, guessed here from the URL's extension. */
+export function contentTypeOf(url: string): string {
+  const ext = /\.([a-z0-9]+)(?:$|[?#])/i.exec(url)?.[1]?.toLowerCase();
+  const types: Record<string, string> = {
+    jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', gif: 'image/gif', webp: 'image/webp',
+    mp4: 'video/mp4', mp3: 'audio/mpeg', ogg: 'audio/ogg', pdf: 'application/pdf', vcf: 'text/vcard', txt: 'text/plain',
+  };
+  return (ext && types[ext]) || 'image/jpeg';
+}
+
+/** The emulator's messages and their lifecycle. */
+export class MessageStore {
+  readonly clock: Clock;
+  readonly deliveryMs: number;
+  readonly maxMessages: number;
+  private readonly bySid = new Map<string, StoredMessage>();
+  private nextSeq = 1;
+  private readonly listeners: Array<(change: StatusChange) => void> = [];
+
+  constructor(options: StoreOptions = {}) {
+    this.clock = options.clock ?? systemClock;
+    this.deliveryMs = options.deliveryMs ?? 5000;
+    this.maxMessages = options.maxMessages ?? 10_000;
+  }
+
+  /** Registers a listener for every status change the lifecycle makes (not the initial status). */
+  onStatusChange(listener: (change: StatusChange) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** How many messages are stored. */
+  get size(): number {
+    return this.bySid.size;
+  }
+
+  /** Creates an outbound message and plans its lifecycle. */
+  createOutbound(req: OutboundRequest): StoredMessage {
+    const now = this.clock.now();
+    const isMms = req.mediaUrls.length > 0 || req.sendAsMms;
+    const sid = newSid(isMms ? 'MM' : 'SM');
+    const viaService = req.messagingServiceSid !== null && req.from === null;
+    const initial: WireMessageStatus = req.sendAt !== null ? 'scheduled' : viaService ? 'accepted' : 'queued';
+    const message: StoredMessage = {
+      seq: 0,
+      sid,
+      accountSid: req.accountSid,
+      messagingServiceSid: req.messagingServiceSid,
+      from: req.from,
+      to: req.to,
+      body: req.body,
+      status: initial,
+      direction: 'outbound-api',
+      numSegments: viaService ? 0 : segmentsOf(req.body).segments,
+      price: null,
+      priceUnit: 'USD',
+      errorCode: null,
+      errorMessage: null,
+      dateCreated: now,
+      dateUpdated: now,
+      dateSent: null,
+      statusCallback: req.statusCallback,
+      media: req.mediaUrls.map((url) => ({ sid: newSid('ME'), contentType: contentTypeOf(url), sourceUrl: url, dateCreated: now })),
+      feedback: null,
+      plan: [],
+      outcome: MAGIC_OUTCOME[req.to] ?? null,
+    };
+    message.plan = this.planDelivery(message, req.sendAt ?? now, initial === 'scheduled');
+    return this.insert(message);
+  }
+
+  /** Stores an inbound message (`receiving`, then `received` shortly after). */
+  injectInbound(req: InboundRequest): StoredMessage {
+    const now = this.clock.now();
+    const mediaUrls = req.mediaUrls ?? [];
+    const message: StoredMessage = {
+      seq: 0,
+      sid: newSid(mediaUrls.length > 0 ? 'MM' : 'SM'),
+      accountSid: req.accountSid,
+      messagingServiceSid: null,
+      from: req.from,
+      to: req.to,
+      body: req.body,
+      status: 'receiving',
+      direction: 'inbound',
+      numSegments: segmentsOf(req.body).segments,
+      price: null,
+      priceUnit: 'USD',
+      errorCode: null,
+      errorMessage: null,
+      dateCreated: now,
+      dateUpdated: now,
+      dateSent: now,
+      statusCallback: null,
+      media: mediaUrls.map((url) => ({ sid: newSid('ME'), contentType: contentTypeOf(url), sourceUrl: url, dateCreated: now })),
+      feedback: null,
+      plan: [{ at: now + Math.round(this.deliveryMs * 0.1), status: 'received' }],
+      outcome: null,
+    };
+    return this.insert(message);
+  }
+
+  /** Stores a finished message as it was at `at`: for seed data. */
+  insertHistoric(fields: Omit<StoredMessage, 'seq' | 'plan' | 'outcome' | 'feedback'>): StoredMessage {
+    return this.insert({ ...fields, seq: 0, plan: [], outcome: null, feedback: null });
+  }
+
+  /** The message with this SID in this account. */
+  get(accountSid: string, sid: string): StoredMessage | undefined {
+    const message = this.bySid.get(sid);
+    return message && message.accountSid === accountSid ? message : undefined;
+  }
+
+  /** The account's messages, newest first. */
+  list(accountSid: string): StoredMessage[] {
+    const out: StoredMessage[] = [];
+    const all = [...this.bySid.values()];
+    for (let i = all.length - 1; i >= 0; i--) {
+      const message = all[i]!;
+      if (message.accountSid === accountSid) out.push(message);
+    }
+    return out;
+  }
+
+  /** Removes a message with its media and feedback. */
+  delete(sid: string): void {
+    this.bySid.delete(sid);
+  }
+
+  /** Cancels a scheduled message: no further status changes. */
+  cancel(message: StoredMessage): void {
+    message.plan = [];
+    this.setStatus(message, 'canceled', this.clock.now());
+    message.from = null;
+    message.dateSent = null;
+  }
+
+  /** Marks a change made through the API (redaction, feedback). */
+  touch(message: StoredMessage): void {
+    message.dateUpdated = this.clock.now();
+  }
+
+  /** Applies every planned status change that is due by the clock, in time order, and notifies listeners. */
+  tick(): void {
+    const now = this.clock.now();
+    for (const message of this.bySid.values()) {
+      while (message.plan.length > 0 && message.plan[0]!.at <= now) {
+        const step = message.plan.shift()!;
+        this.apply(message, step.status, step.at);
+      }
+    }
+  }
+
+  private insert(message: StoredMessage): StoredMessage {
+    message.seq = this.nextSeq++;
+    this.bySid.set(message.sid, message);
+    this.evict();
+    return message;
+  }
+
+  /** Keeps the store under its cap: the oldest finished messages go first, then the oldest of any. */
+  private evict(): void {
+    if (this.bySid.size <= this.maxMessages) return;
+    for (const [sid, message] of this.bySid) {
+      if (this.bySid.size <= this.maxMessages) return;
+      if (FINAL_STATUSES.has(message.status)) this.bySid.delete(sid);
+    }
+    for (const sid of this.bySid.keys()) {
+      if (this.bySid.size <= this.maxMessages) return;
+      this.bySid.delete(sid);
+    }
+  }
+
+  /**
+   * The status changes of an outbound message from `start`: through the Messaging Service's `accepted`
+   * or the schedule's `scheduled` to `queued`, then `sending`, `sent` and the final status.
+   */
+  private planDelivery(message: StoredMessage, start: number, scheduled: boolean): StoredMessage['plan'] {
+    const at = (fraction: number): number => start + Math.round(this.deliveryMs * fraction);
+    const plan: StoredMessage['plan'] = [];
+    if (scheduled || message.status === 'accepted') plan.push({ at: at(0.1), status: 'queued' });
+    if (message.outcome?.status === 'failed') {
+      plan.push({ at: at(0.2), status: 'failed' });
+      return plan;
+    }
+    plan.push({ at: at(0.2), status: 'sending' }, { at: at(0.4), status: 'sent' });
+    plan.push({ at: at(1), status: message.outcome?.status ?? 'delivered' });
+    if (!message.outcome && message.to.startsWith('whatsapp:')) plan.push({ at: at(1.2), status: 'read' });
+    return plan;
+  }
+
+  private apply(message: StoredMessage, status: WireMessageStatus, at: number): void {
+    if (status === 'queued' && message.from === null) {
+      message.from = SERVICE_POOL_NUMBER;
+      message.numSegments = segmentsOf(message.body).segments;
+    }
+    if (status === 'sent') {
+      message.dateSent = at;
+      message.price = (message.media.length > 0 ? MMS_PRICE : SMS_PRICE) * message.numSegments;
+    }
+    if ((status === 'failed' || status === 'undelivered') && message.outcome) {
+      message.errorCode = message.outcome.errorCode;
+      message.errorMessage = message.outcome.errorMessage;
+      if (status === 'failed') message.price = 0;
+    }
+    this.setStatus(message, status, at);
+  }
+
+  private setStatus(message: StoredMessage, status: WireMessageStatus, at: number): void {
+    message.status = status;
+    message.dateUpdated = at;
+    for (const listener of this.listeners) listener({ message, status });
+  }
+}
+
+/** The paths a message's JSON links to. */
+export function messageUri(accountSid: string, sid: string): string {
+  return `/${API_VERSION}/Accounts/${accountSid}/Messages/${sid}.json`;
+}
