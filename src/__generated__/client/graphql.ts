@@ -1,0 +1,155 @@
+/* eslint-disable */
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+/** Keep or obfuscate a message's addresses after sending. */
+export type AddressRetention =
+  /** Obfuscate the addresses after sending. */
+  | 'OBFUSCATE'
+  /** Keep the addresses. */
+  | 'RETAIN';
+
+/** Keep or discard a message's body after sending. */
+export type ContentRetention =
+  /** Discard the body after sending. */
+  | 'DISCARD'
+  /** Keep the body. */
+  | 'RETAIN';
+
+/** What to send. Give `from` or `messagingServiceSid`, and `body`, `mediaUrls` or `contentSid`. */
+export type CreateMessageInput = {
+  /** Keep or obfuscate the addresses after sending. */
+  addressRetention?: AddressRetention | null | undefined;
+  /** The text, up to 1600 characters. */
+  body?: string | null | undefined;
+  /** Keep or discard the message body after sending. */
+  contentRetention?: ContentRetention | null | undefined;
+  /** A Content template to send (`HX…`). */
+  contentSid?: string | number | null | undefined;
+  /** Values for the template's variables, as a JSON object in a string, e.g. `{"1":"Ana"}`. */
+  contentVariables?: string | null | undefined;
+  /** The sender: one of the account's numbers, a short code, an alphanumeric sender ID or a channel address. */
+  from?: string | null | undefined;
+  /**
+   * Makes the send safe to retry: a second createMessage with the same key (within 24 hours) returns the first
+   * one's result and sends nothing.
+   */
+  idempotencyKey?: string | null | undefined;
+  /** Up to 10 public URLs of media to attach (makes it an MMS). */
+  mediaUrls?: Array<string> | null | undefined;
+  /** Send through this Messaging Service (`MG…`); it picks the sender when `from` is not given. */
+  messagingServiceSid?: string | number | null | undefined;
+  /** Rich actions for channels that support them, e.g. a WhatsApp location. */
+  persistentActions?: Array<string> | null | undefined;
+  /** Record whether the recipient acted on the message (the Feedback resource). */
+  provideFeedback?: boolean | null | undefined;
+  /** Turn Twilio's SMS-pumping risk check on or off for this message. */
+  riskCheck?: RiskCheck | null | undefined;
+  /** Send as MMS even with no media. */
+  sendAsMms?: boolean | null | undefined;
+  /** Schedule the send for this time (15 minutes to 35 days ahead); needs `messagingServiceSid`. */
+  sendAt?: string | null | undefined;
+  /** Shorten links in the body (needs a Messaging Service with link shortening). */
+  shortenUrls?: boolean | null | undefined;
+  /** Replace Unicode look-alike characters with GSM-7 ones, to save segments. */
+  smartEncoded?: boolean | null | undefined;
+  /** Where Twilio posts status changes. */
+  statusCallback?: string | null | undefined;
+  /** The recipient: E.164 (`+14155550100`) or a channel address (`whatsapp:+14155550100`). */
+  to: string;
+  /** Seconds the message may wait in Twilio's queue, 1 to 36000. */
+  validityPeriod?: number | null | undefined;
+};
+
+/** The direction of a message. */
+export type MessageDirection =
+  /** Received by one of the account's numbers. */
+  | 'INBOUND'
+  /** Sent through the REST API. */
+  | 'OUTBOUND_API'
+  /** Sent during a call. */
+  | 'OUTBOUND_CALL'
+  /** Sent as a reply to an inbound message (TwiML). */
+  | 'OUTBOUND_REPLY';
+
+/** Filters on the message list; all are combined with AND. */
+export type MessageFilter = {
+  /** Only messages sent on this UTC day (the date part is used). */
+  dateSent?: string | null | undefined;
+  /** Only messages sent at or after this instant. */
+  dateSentAfter?: string | null | undefined;
+  /** Only messages sent at or before this instant. */
+  dateSentBefore?: string | null | undefined;
+  /** Only messages from this address (exact match). */
+  from?: string | null | undefined;
+  /** Only messages to this address (exact match). */
+  to?: string | null | undefined;
+};
+
+/** Every status Twilio reports for a message. */
+export type MessageStatus =
+  /** Accepted by a Messaging Service that has not yet picked a sender. */
+  | 'ACCEPTED'
+  /** A scheduled message that was canceled. */
+  | 'CANCELED'
+  /** The carrier confirmed delivery. */
+  | 'DELIVERED'
+  /** Could not be sent; see `errorCode`. */
+  | 'FAILED'
+  /** Some parts delivered. */
+  | 'PARTIALLY_DELIVERED'
+  /** Waiting to be sent. */
+  | 'QUEUED'
+  /** Read by the recipient (WhatsApp and other channels). */
+  | 'READ'
+  /** An inbound message received. */
+  | 'RECEIVED'
+  /** An inbound message being received. */
+  | 'RECEIVING'
+  /** Waiting for its `sendAt` time. */
+  | 'SCHEDULED'
+  /** Being handed to the carrier. */
+  | 'SENDING'
+  /** Handed to the carrier. */
+  | 'SENT'
+  /** The carrier reported that it could not deliver; see `errorCode`. */
+  | 'UNDELIVERED';
+
+/** Twilio's SMS-pumping risk check. */
+export type RiskCheck =
+  /** Do not check. */
+  | 'DISABLE'
+  /** Check (Twilio's default). */
+  | 'ENABLE';
+
+export type MessageFieldsFragment = { id: string, sid: string, accountSid: string, messagingServiceSid: string | null, from: string | null, to: string, body: string | null, status: MessageStatus, direction: MessageDirection, numSegments: number, numMedia: number, errorCode: number | null, errorMessage: string | null, dateCreated: string, dateUpdated: string, dateSent: string | null, price: { amount: string, currency: string } | null, media: Array<{ id: string, sid: string, parentSid: string, contentType: string, url: string, dateCreated: string }> };
+
+export type RecentMessagesQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  filter?: MessageFilter | null | undefined;
+}>;
+
+
+export type RecentMessagesQuery = { messages: { edges: Array<{ cursor: string, node: { id: string, sid: string, accountSid: string, messagingServiceSid: string | null, from: string | null, to: string, body: string | null, status: MessageStatus, direction: MessageDirection, numSegments: number, numMedia: number, errorCode: number | null, errorMessage: string | null, dateCreated: string, dateUpdated: string, dateSent: string | null, price: { amount: string, currency: string } | null, media: Array<{ id: string, sid: string, parentSid: string, contentType: string, url: string, dateCreated: string }> } }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
+
+export type MessageBySidQueryVariables = Exact<{
+  sid: string | number;
+}>;
+
+
+export type MessageBySidQuery = { message: { id: string, sid: string, accountSid: string, messagingServiceSid: string | null, from: string | null, to: string, body: string | null, status: MessageStatus, direction: MessageDirection, numSegments: number, numMedia: number, errorCode: number | null, errorMessage: string | null, dateCreated: string, dateUpdated: string, dateSent: string | null, price: { amount: string, currency: string } | null, media: Array<{ id: string, sid: string, parentSid: string, contentType: string, url: string, dateCreated: string }> } | null };
+
+export type SendMessageMutationVariables = Exact<{
+  input: CreateMessageInput;
+}>;
+
+
+export type SendMessageMutation = { createMessage: { message: { id: string, sid: string, accountSid: string, messagingServiceSid: string | null, from: string | null, to: string, body: string | null, status: MessageStatus, direction: MessageDirection, numSegments: number, numMedia: number, errorCode: number | null, errorMessage: string | null, dateCreated: string, dateUpdated: string, dateSent: string | null, price: { amount: string, currency: string } | null, media: Array<{ id: string, sid: string, parentSid: string, contentType: string, url: string, dateCreated: string }> } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: string, twilioCode: number | null, moreInfo: string | null }> } };
+
+export const MessageFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"MessageFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Message"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"sid"}},{"kind":"Field","name":{"kind":"Name","value":"accountSid"}},{"kind":"Field","name":{"kind":"Name","value":"messagingServiceSid"}},{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"body"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"direction"}},{"kind":"Field","name":{"kind":"Name","value":"numSegments"}},{"kind":"Field","name":{"kind":"Name","value":"numMedia"}},{"kind":"Field","name":{"kind":"Name","value":"price"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"amount"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}}]}},{"kind":"Field","name":{"kind":"Name","value":"errorCode"}},{"kind":"Field","name":{"kind":"Name","value":"errorMessage"}},{"kind":"Field","name":{"kind":"Name","value":"dateCreated"}},{"kind":"Field","name":{"kind":"Name","value":"dateUpdated"}},{"kind":"Field","name":{"kind":"Name","value":"dateSent"}},{"kind":"Field","name":{"kind":"Name","value":"media"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"sid"}},{"kind":"Field","name":{"kind":"Name","value":"parentSid"}},{"kind":"Field","name":{"kind":"Name","value":"contentType"}},{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"dateCreated"}}]}}]}}]} as unknown as DocumentNode<MessageFieldsFragment, unknown>;
+export const RecentMessagesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"RecentMessages"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"MessageFilter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"messages"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"MessageFields"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"hasPreviousPage"}},{"kind":"Field","name":{"kind":"Name","value":"startCursor"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"MessageFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Message"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"sid"}},{"kind":"Field","name":{"kind":"Name","value":"accountSid"}},{"kind":"Field","name":{"kind":"Name","value":"messagingServiceSid"}},{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"body"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"direction"}},{"kind":"Field","name":{"kind":"Name","value":"numSegments"}},{"kind":"Field","name":{"kind":"Name","value":"numMedia"}},{"kind":"Field","name":{"kind":"Name","value":"price"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"amount"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}}]}},{"kind":"Field","name":{"kind":"Name","value":"errorCode"}},{"kind":"Field","name":{"kind":"Name","value":"errorMessage"}},{"kind":"Field","name":{"kind":"Name","value":"dateCreated"}},{"kind":"Field","name":{"kind":"Name","value":"dateUpdated"}},{"kind":"Field","name":{"kind":"Name","value":"dateSent"}},{"kind":"Field","name":{"kind":"Name","value":"media"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"sid"}},{"kind":"Field","name":{"kind":"Name","value":"parentSid"}},{"kind":"Field","name":{"kind":"Name","value":"contentType"}},{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"dateCreated"}}]}}]}}]} as unknown as DocumentNode<RecentMessagesQuery, RecentMessagesQueryVariables>;
+export const MessageBySidDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"MessageBySid"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"sid"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"sid"},"value":{"kind":"Variable","name":{"kind":"Name","value":"sid"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"MessageFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"MessageFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Message"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"sid"}},{"kind":"Field","name":{"kind":"Name","value":"accountSid"}},{"kind":"Field","name":{"kind":"Name","value":"messagingServiceSid"}},{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"body"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"direction"}},{"kind":"Field","name":{"kind":"Name","value":"numSegments"}},{"kind":"Field","name":{"kind":"Name","value":"numMedia"}},{"kind":"Field","name":{"kind":"Name","value":"price"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"amount"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}}]}},{"kind":"Field","name":{"kind":"Name","value":"errorCode"}},{"kind":"Field","name":{"kind":"Name","value":"errorMessage"}},{"kind":"Field","name":{"kind":"Name","value":"dateCreated"}},{"kind":"Field","name":{"kind":"Name","value":"dateUpdated"}},{"kind":"Field","name":{"kind":"Name","value":"dateSent"}},{"kind":"Field","name":{"kind":"Name","value":"media"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"sid"}},{"kind":"Field","name":{"kind":"Name","value":"parentSid"}},{"kind":"Field","name":{"kind":"Name","value":"contentType"}},{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"dateCreated"}}]}}]}}]} as unknown as DocumentNode<MessageBySidQuery, MessageBySidQueryVariables>;
+export const SendMessageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SendMessage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateMessageInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createMessage"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"MessageFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"twilioCode"}},{"kind":"Field","name":{"kind":"Name","value":"moreInfo"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"MessageFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Message"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"sid"}},{"kind":"Field","name":{"kind":"Name","value":"accountSid"}},{"kind":"Field","name":{"kind":"Name","value":"messagingServiceSid"}},{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"body"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"direction"}},{"kind":"Field","name":{"kind":"Name","value":"numSegments"}},{"kind":"Field","name":{"kind":"Name","value":"numMedia"}},{"kind":"Field","name":{"kind":"Name","value":"price"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"amount"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}}]}},{"kind":"Field","name":{"kind":"Name","value":"errorCode"}},{"kind":"Field","name":{"kind":"Name","value":"errorMessage"}},{"kind":"Field","name":{"kind":"Name","value":"dateCreated"}},{"kind":"Field","name":{"kind":"Name","value":"dateUpdated"}},{"kind":"Field","name":{"kind":"Name","value":"dateSent"}},{"kind":"Field","name":{"kind":"Name","value":"media"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"sid"}},{"kind":"Field","name":{"kind":"Name","value":"parentSid"}},{"kind":"Field","name":{"kind":"Name","value":"contentType"}},{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"dateCreated"}}]}}]}}]} as unknown as DocumentNode<SendMessageMutation, SendMessageMutationVariables>;

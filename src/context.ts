@@ -1,0 +1,68 @@
+/**
+ * The per-request context: the data source and its DataLoaders, made fresh for every GraphQL request
+ * (DataLoader's cache is per request by design), and who is calling.
+ */
+import DataLoader from 'dataloader';
+import type { IdempotencyStore } from './idempotency.js';
+import type { SendRateLimiter } from './rate-limit.js';
+import { TwilioMessages, type TwilioHttp } from './twilio/client.js';
+import type { WireMedia, WireMessage } from './twilio/wire.js';
+
+/** The DataLoaders of one request. */
+export interface Loaders {
+  /** Messages by SID (null when Twilio has none): one fetch per distinct SID per request. */
+  message: DataLoader<string, WireMessage | null>;
+  /** A message's media by message SID: one list call per message per request. */
+  media: DataLoader<string, WireMedia[]>;
+}
+
+/** The authenticated caller. */
+export interface Caller {
+  /** A stable identifier: the API key's name or the JWT subject; `anonymous` when auth is off. */
+  id: string;
+}
+
+/** Process-wide state the resolvers share across requests. */
+export interface Services {
+  upstream: TwilioHttp;
+  /** Results of createMessage by (caller, idempotency key). */
+  idempotency: IdempotencyStore<unknown>;
+  sendRateLimiter: SendRateLimiter;
+}
+
+/** What every resolver receives. */
+export interface GatewayContext {
+  twilio: TwilioMessages;
+  loaders: Loaders;
+  caller: Caller;
+  services: Services;
+}
+
+/**
+ * Twilio has no batch endpoints, so a batch becomes parallel single calls; the win is that each key is
+ * fetched once per request however many resolvers ask for it. Errors stay per key.
+ */
+function perKey<V>(load: (key: string) => Promise<V>): DataLoader.BatchLoadFn<string, V> {
+  return (keys) => Promise.all(keys.map((key) => load(key).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))))));
+}
+
+/** Builds the context of one request. */
+export function createContext(services: Services, caller: Caller): GatewayContext {
+  const twilio = new TwilioMessages(services.upstream);
+  return {
+    twilio,
+    caller,
+    services,
+    loaders: {
+      message: new DataLoader(perKey((sid) => twilio.fetchMessage(sid))),
+      media: new DataLoader(perKey((sid) => twilio.listMedia(sid))),
+    },
+  };
+}
+
+/** Puts messages that came from a list or a mutation into the loader, so a later lookup costs no call. */
+export function primeMessages(loaders: Loaders, messages: readonly WireMessage[]): void {
+  for (const message of messages) {
+    if (message.sid) loaders.message.clear(message.sid).prime(message.sid, message);
+  }
+}

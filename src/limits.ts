@@ -1,0 +1,76 @@
+/**
+ * GraphQL cost limits, as validation rules so they run before any resolver (and so before Twilio):
+ * depth, aliases, and at most one createMessage per operation. Token count is Apollo's
+ * `parseOptions.maxTokens` (a syntax-level limit that answers 400).
+ */
+import {
+  GraphQLError,
+  Kind,
+  type ASTVisitor,
+  type FragmentDefinitionNode,
+  type SelectionSetNode,
+  type ValidationContext,
+} from 'graphql';
+
+/** The limits, with defaults that fit every query a frontend writes against this schema. */
+export const LIMITS = { maxDepth: 12, maxAliases: 30, maxTokens: 5_000 } as const;
+
+function limitError(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+}
+
+/** Refuses operations nested deeper than `maxDepth` fields (fragments followed, cycles cut). */
+export function depthLimit(maxDepth: number) {
+  return (context: ValidationContext): ASTVisitor => {
+    const fragments = new Map<string, FragmentDefinitionNode>();
+    for (const def of context.getDocument().definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+    const depthOf = (set: SelectionSetNode | undefined, seen: ReadonlySet<string>): number => {
+      if (!set) return 0;
+      let deepest = 0;
+      for (const selection of set.selections) {
+        let depth = 0;
+        if (selection.kind === Kind.FIELD) depth = selection.selectionSet ? 1 + depthOf(selection.selectionSet, seen) : 1;
+        else if (selection.kind === Kind.INLINE_FRAGMENT) depth = depthOf(selection.selectionSet, seen);
+        else if (!seen.has(selection.name.value)) {
+          depth = depthOf(fragments.get(selection.name.value)?.selectionSet, new Set([...seen, selection.name.value]));
+        }
+        deepest = Math.max(deepest, depth);
+        if (deepest > maxDepth) return deepest;
+      }
+      return deepest;
+    };
+    return {
+      OperationDefinition(node) {
+        if (depthOf(node.selectionSet, new Set()) > maxDepth) {
+          context.reportError(limitError(`Query is deeper than the limit of ${maxDepth}`));
+        }
+      },
+    };
+  };
+}
+
+/** Refuses documents with more than `maxAliases` aliases (alias fan-out multiplies upstream calls). */
+export function aliasLimit(maxAliases: number) {
+  return (context: ValidationContext): ASTVisitor => {
+    let aliases = 0;
+    return {
+      Field(node) {
+        if (node.alias && ++aliases === maxAliases + 1) {
+          context.reportError(limitError(`More than ${maxAliases} aliases in one document`));
+        }
+      },
+    };
+  };
+}
+
+/** Refuses a document that asks for more than one createMessage: one send per operation. */
+export function singleSend(context: ValidationContext): ASTVisitor {
+  let sends = 0;
+  return {
+    Field(node) {
+      if (node.name.value === 'createMessage' && context.getParentType()?.name === 'Mutation' && ++sends === 2) {
+        context.reportError(limitError('At most one createMessage per operation'));
+      }
+    },
+  };
+}

@@ -1,0 +1,41 @@
+/**
+ * `npm start`: load the configuration, start the embedded Twilio emulator when no upstream is
+ * configured, then the gateway. SIGTERM/SIGINT drain in-flight requests before exiting.
+ */
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { createEmulator, DEFAULT_ACCOUNT, type Emulator } from './emulator/server.js';
+import { createGateway } from './gateway.js';
+
+async function main(): Promise<void> {
+  let config: Readonly<Config> = loadConfig();
+  let emulator: Emulator | undefined;
+  if (config.embeddedEmulator) {
+    emulator = createEmulator({ account: DEFAULT_ACCOUNT });
+    const emulatorUrl = await emulator.start(0);
+    config = Object.freeze({ ...config, twilio: { ...config.twilio, baseUrl: emulatorUrl } });
+    console.log(`Embedded Twilio emulator on ${emulatorUrl}`);
+    console.log(`  account SID ${emulator.account.accountSid}   auth token ${emulator.account.authToken}`);
+    console.log('  (set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN to use a real Twilio account)');
+  }
+  const gateway = createGateway(config);
+  const url = await gateway.start(config.port, config.production ? '0.0.0.0' : '127.0.0.1');
+  console.log(`GraphQL gateway on ${url}/graphql${config.production ? '' : ' (open it in a browser for Apollo Sandbox)'}`);
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: draining in-flight requests`);
+    void gateway
+      .stop()
+      .then(() => emulator?.stop())
+      .then(() => process.exit(0));
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? `configuration error: ${error.message}` : error);
+  process.exit(1);
+});

@@ -1,0 +1,54 @@
+/** The custom scalars: DateTime (ISO 8601 UTC), PhoneNumber (E.164 or channel address), URL (http/https). */
+import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { isSenderAddress } from '../twilio/phone.js';
+
+function badInput(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+}
+
+/** Builds a string scalar whose input is checked and normalised by `parse`. */
+function stringScalar(name: string, description: string, parse: (value: string) => string): GraphQLScalarType<string, string> {
+  const parseValue = (value: unknown): string => {
+    if (typeof value !== 'string') throw badInput(`${name} must be a string`);
+    return parse(value);
+  };
+  return new GraphQLScalarType<string, string>({
+    name,
+    description,
+    serialize: (value) => {
+      if (typeof value !== 'string') throw new GraphQLError(`${name} cannot represent a non-string value`);
+      return value;
+    },
+    parseValue,
+    parseLiteral: (ast: ValueNode) => {
+      if (ast.kind !== Kind.STRING) throw badInput(`${name} must be a string`);
+      return parseValue(ast.value);
+    },
+  });
+}
+
+const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+export const DateTimeScalar = stringScalar('DateTime', 'ISO 8601 date-time in UTC', (value) => {
+  const ms = ISO_WITH_ZONE.test(value) ? Date.parse(value) : NaN;
+  if (Number.isNaN(ms)) throw badInput(`DateTime must be ISO 8601 with a zone, e.g. 2026-01-15T12:00:00Z; got "${value.slice(0, 40)}"`);
+  return new Date(ms).toISOString();
+});
+
+export const PhoneNumberScalar = stringScalar('PhoneNumber', 'E.164 number or channel address', (value) => {
+  if (!isSenderAddress(value)) {
+    throw badInput(`PhoneNumber must be E.164 (+14155550100), a channel address (whatsapp:+14155550100), a short code or an alphanumeric sender ID`);
+  }
+  return value;
+});
+
+export const URLScalar = stringScalar('URL', 'absolute http(s) URL', (value) => {
+  let url: URL | null = null;
+  try {
+    url = new URL(value);
+  } catch {
+    url = null;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) throw badInput(`URL must be an absolute http(s) URL`);
+  return value;
+});

@@ -1,0 +1,301 @@
+/**
+ * The Twilio REST client: one got instance per process (base URL, Basic auth header, keep-alive,
+ * timeouts), one method per REST operation, and the retry rules of DESIGN.md §4:
+ * - GET and DELETE retry with backoff on 429, 5xx and network errors, honouring `Retry-After` up to a cap;
+ *   a DELETE retried into 404 counts as deleted.
+ * - A send (POST …/Messages.json) is retried only when Twilio cannot have processed it: 429, or a
+ *   connection refused before any byte was written. A reset, a timeout, a 5xx or an unreadable success
+ *   gives SEND_OUTCOME_UNKNOWN after exactly one POST.
+ * Credentials travel only in the Authorization header (not got's username/password, which end up in
+ * error messages), and no upstream text reaches an error message.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import got, { type Got, type Response } from 'got';
+import type { TwilioConfig } from '../config.js';
+import { ErrorCode, TwilioApiError, UpstreamError } from './errors.js';
+import { Limiter } from './limiter.js';
+import { API_VERSION, type WireMedia, type WireMediaPage, type WireMessage, type WireMessagePage } from './wire.js';
+
+/** Timeouts of every upstream call, in ms. */
+export interface Timeouts {
+  connect: number;
+  /** Time to the first byte of the response once the request is sent. */
+  response: number;
+  /** Whole request, retries excluded. */
+  total: number;
+}
+
+/** Retry rules. */
+export interface RetryPolicy {
+  /** Retries after the first attempt. */
+  retries: number;
+  /** First backoff delay; doubles with each retry. */
+  baseDelayMs: number;
+  /** Longest wait, `Retry-After` included; a longer `Retry-After` is not waited for. */
+  maxDelayMs: number;
+}
+
+/** Options beyond the configuration, mostly for tests. */
+export interface TwilioHttpOptions {
+  timeouts?: Partial<Timeouts>;
+  retry?: Partial<RetryPolicy>;
+}
+
+/** The process-wide upstream: the got instance, the concurrency limiter and the rules. */
+export interface TwilioHttp {
+  readonly got: Got;
+  readonly limiter: Limiter;
+  readonly accountSid: string;
+  /** Twilio's base URL, e.g. `https://api.twilio.com`. */
+  readonly baseUrl: string;
+  readonly retry: RetryPolicy;
+  /** Upstream requests made (attempts, retries included). */
+  requests: number;
+  /** Closes idle keep-alive sockets. */
+  close(): void;
+}
+
+export const DEFAULT_TIMEOUTS: Timeouts = { connect: 3_000, response: 10_000, total: 15_000 };
+export const DEFAULT_RETRY: RetryPolicy = { retries: 2, baseDelayMs: 100, maxDelayMs: 10_000 };
+
+/** Builds the one got instance of the process. */
+export function createTwilioHttp(config: TwilioConfig, options: TwilioHttpOptions = {}): TwilioHttp {
+  const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+  const agentOptions = { keepAlive: true, maxSockets: config.maxConcurrency, maxFreeSockets: config.maxConcurrency };
+  const httpAgent = new http.Agent(agentOptions);
+  const httpsAgent = new https.Agent(agentOptions);
+  const instance = got.extend({
+    prefixUrl: `${config.baseUrl}/${API_VERSION}/Accounts/${config.accountSid}/`,
+    headers: {
+      authorization: `Basic ${Buffer.from(`${config.username}:${config.password}`).toString('base64')}`,
+      accept: 'application/json',
+      'user-agent': 'twilio-messaging-graphql-gateway/0.1',
+    },
+    agent: { http: httpAgent, https: httpsAgent },
+    timeout: { connect: timeouts.connect, secureConnect: timeouts.connect, response: timeouts.response, request: timeouts.total },
+    retry: { limit: 0 },
+    throwHttpErrors: false,
+    followRedirect: false,
+    responseType: 'text',
+  });
+  return {
+    got: instance,
+    limiter: new Limiter(config.maxConcurrency),
+    accountSid: config.accountSid,
+    baseUrl: config.baseUrl,
+    retry: { ...DEFAULT_RETRY, ...options.retry },
+    requests: 0,
+    close() {
+      httpAgent.destroy();
+      httpsAgent.destroy();
+    },
+  };
+}
+
+type Kind = 'read' | 'delete' | 'send' | 'update';
+
+interface Call {
+  kind: Kind;
+  path: string;
+  searchParams?: URLSearchParams;
+  form?: URLSearchParams;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Seconds from a `Retry-After` header (seconds or an HTTP date); null when absent or unreadable. */
+function retryAfterMs(response: Response<string>): number | null {
+  const value = response.headers['retry-after'];
+  if (!value) return null;
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, at - Date.now());
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A Twilio error body, or a made-up one when the body is not Twilio's shape (we never echo it). */
+function apiError(response: Response<string>): TwilioApiError {
+  const body = parseJson(response.body);
+  if (body && typeof body === 'object' && typeof (body as { code?: unknown }).code === 'number') {
+    const b = body as { code: number; message?: unknown; more_info?: unknown };
+    const message = typeof b.message === 'string' ? b.message.slice(0, 500) : `Twilio error ${b.code}`;
+    const moreInfo = typeof b.more_info === 'string' && b.more_info.startsWith('https://www.twilio.com/') ? b.more_info : null;
+    return new TwilioApiError(response.statusCode, b.code, message, moreInfo);
+  }
+  return new TwilioApiError(response.statusCode, 0, `Twilio answered HTTP ${response.statusCode}`, null);
+}
+
+function outcomeUnknown(): UpstreamError {
+  return new UpstreamError(
+    ErrorCode.SendOutcomeUnknown,
+    'The send may or may not have reached Twilio. Do not resend blindly: look the message up first (messages with filter.to).',
+  );
+}
+
+function isRetryable(kind: Kind): boolean {
+  return kind === 'read' || kind === 'delete';
+}
+
+/**
+ * Makes one REST call under the retry rules, the timeouts and the concurrency limit.
+ * Resolves with the parsed JSON (null for 204); rejects with {@link TwilioApiError} for a Twilio 4xx
+ * or {@link UpstreamError} for everything the caller cannot fix.
+ */
+async function call(upstream: TwilioHttp, c: Call): Promise<unknown> {
+  const policy = upstream.retry;
+  for (let attempt = 0; ; attempt++) {
+    const retriesLeft = attempt < policy.retries;
+    const backoff = policy.baseDelayMs * 2 ** attempt;
+    let response: Response<string>;
+    try {
+      response = await upstream.limiter.run(() => {
+        upstream.requests++;
+        return upstream.got(c.path, {
+          method: c.kind === 'read' ? 'GET' : c.kind === 'delete' ? 'DELETE' : 'POST',
+          searchParams: c.searchParams,
+          body: c.form?.toString(),
+          headers: c.form ? { 'content-type': 'application/x-www-form-urlencoded' } : undefined,
+        });
+      });
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      // A refused connection wrote nothing: every kind of call may go again.
+      if (code === 'ECONNREFUSED' && retriesLeft) {
+        await sleep(backoff);
+        continue;
+      }
+      if (c.kind === 'send' && code !== 'ECONNREFUSED') throw outcomeUnknown();
+      if (isRetryable(c.kind) && retriesLeft) {
+        await sleep(backoff);
+        continue;
+      }
+      if (code === 'ETIMEDOUT') throw new UpstreamError(ErrorCode.UpstreamTimeout, 'Twilio did not answer in time.');
+      throw new UpstreamError(ErrorCode.UpstreamUnavailable, 'Twilio could not be reached.');
+    }
+
+    const status = response.statusCode;
+    if (status === 429) {
+      const wait = retryAfterMs(response);
+      if (retriesLeft && (wait === null || wait <= policy.maxDelayMs)) {
+        await sleep(Math.min(wait ?? backoff, policy.maxDelayMs));
+        continue;
+      }
+      throw new UpstreamError(ErrorCode.RateLimited, 'Twilio is rate-limiting this account; retry later.', {
+        retryAfter: Math.ceil((wait ?? backoff) / 1000),
+      });
+    }
+    if (status >= 500) {
+      if (c.kind === 'send') throw outcomeUnknown();
+      if (isRetryable(c.kind) && retriesLeft) {
+        await sleep(backoff);
+        continue;
+      }
+      throw new UpstreamError(ErrorCode.UpstreamUnavailable, `Twilio answered with a server error (HTTP ${status}).`);
+    }
+    // The first DELETE may have gone through before its answer was lost.
+    if (c.kind === 'delete' && status === 404 && attempt > 0) return null;
+    if (status === 401 || status === 403) {
+      throw new UpstreamError(ErrorCode.UpstreamAuthFailed, 'Twilio refused the gateway\'s credentials (20003).');
+    }
+    if (status >= 300) throw apiError(response);
+    if (status === 204) return null;
+    const body = parseJson(response.body);
+    if (body === undefined || body === null || typeof body !== 'object') {
+      if (c.kind === 'send') throw outcomeUnknown();
+      throw new UpstreamError(ErrorCode.UpstreamUnavailable, 'Twilio answered with a body that is not JSON.');
+    }
+    return body;
+  }
+}
+
+/** Create parameters in Twilio's names; arrays are sent as repeated keys. */
+export type CreateMessageParams = Record<string, string | readonly string[] | undefined>;
+
+/**
+ * The data source: one thin method per Twilio Messages operation. Cheap to build; made per request
+ * over the process-wide {@link TwilioHttp}.
+ */
+export class TwilioMessages {
+  constructor(private readonly upstream: TwilioHttp) {}
+
+  /** `POST /Messages.json` → 201 Message. Never repeated unless Twilio cannot have processed it. */
+  async createMessage(params: CreateMessageParams): Promise<WireMessage> {
+    return (await call(this.upstream, { kind: 'send', path: 'Messages.json', form: toForm(params) })) as WireMessage;
+  }
+
+  /** `GET /Messages/{sid}.json`; null when Twilio answers 404. */
+  async fetchMessage(sid: string): Promise<WireMessage | null> {
+    try {
+      return (await call(this.upstream, { kind: 'read', path: `Messages/${encodeURIComponent(sid)}.json` })) as WireMessage;
+    } catch (error) {
+      if (error instanceof TwilioApiError && error.status === 404) return null;
+      throw error;
+    }
+  }
+
+  /** `GET /Messages.json` with Twilio's query parameters (filters, `PageSize`, `Page`, `PageToken`). */
+  async listMessages(query: URLSearchParams): Promise<WireMessagePage> {
+    const page = (await call(this.upstream, { kind: 'read', path: 'Messages.json', searchParams: query })) as WireMessagePage;
+    if (!Array.isArray(page.messages)) throw new UpstreamError(ErrorCode.UpstreamUnavailable, 'Twilio answered a list without messages.');
+    return page;
+  }
+
+  /** `POST /Messages/{sid}.json`: `Body=""` redacts, `Status=canceled` cancels. */
+  async updateMessage(sid: string, params: { Body?: string; Status?: 'canceled' }): Promise<WireMessage> {
+    const path = `Messages/${encodeURIComponent(sid)}.json`;
+    return (await call(this.upstream, { kind: 'update', path, form: toForm(params) })) as WireMessage;
+  }
+
+  /** `DELETE /Messages/{sid}.json` → 204. */
+  async deleteMessage(sid: string): Promise<void> {
+    await call(this.upstream, { kind: 'delete', path: `Messages/${encodeURIComponent(sid)}.json` });
+  }
+
+  /** `GET /Messages/{sid}/Media.json`: every media of a message (Twilio allows 10 per message). */
+  async listMedia(messageSid: string): Promise<WireMedia[]> {
+    const path = `Messages/${encodeURIComponent(messageSid)}/Media.json`;
+    const page = (await call(this.upstream, { kind: 'read', path, searchParams: new URLSearchParams({ PageSize: '100' }) })) as WireMediaPage;
+    if (!Array.isArray(page.media_list)) throw new UpstreamError(ErrorCode.UpstreamUnavailable, 'Twilio answered a list without media.');
+    return page.media_list;
+  }
+
+  /** `GET /Messages/{sid}/Media/{mediaSid}.json`; null when Twilio answers 404. */
+  async fetchMedia(messageSid: string, mediaSid: string): Promise<WireMedia | null> {
+    const path = `Messages/${encodeURIComponent(messageSid)}/Media/${encodeURIComponent(mediaSid)}.json`;
+    try {
+      return (await call(this.upstream, { kind: 'read', path })) as WireMedia;
+    } catch (error) {
+      if (error instanceof TwilioApiError && error.status === 404) return null;
+      throw error;
+    }
+  }
+
+  /** Where a media's content is served: its resource URI without `.json`, on Twilio's host. */
+  mediaContentUrl(media: WireMedia): string {
+    return `${this.upstream.baseUrl}${(media.uri ?? '').replace(/\.json$/, '')}`;
+  }
+
+  /** A quick authenticated read, for readiness. */
+  async ping(): Promise<void> {
+    await call(this.upstream, { kind: 'read', path: 'Messages.json', searchParams: new URLSearchParams({ PageSize: '1' }) });
+  }
+}
+
+/** Form-encodes parameters as Twilio expects: arrays as the same key repeated, no `[]`. */
+export function toForm(params: Record<string, string | readonly string[] | undefined>): URLSearchParams {
+  const form = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined) continue;
+    if (typeof value === 'string') form.append(key, value);
+    else for (const v of value) form.append(key, v);
+  }
+  return form;
+}
