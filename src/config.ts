@@ -34,7 +34,7 @@ export interface Config {
   emulatorPort: number;
   twilio: TwilioConfig;
   auth: AuthConfig;
-  /** Browser origins allowed; `*` inside an entry matches any run of characters (e.g. `http://localhost:*`). */
+  /** Browser origins allowed; `*` inside an entry stands for one host label or a port (e.g. `http://localhost:*`). */
   corsOrigins: readonly string[];
   publicUrl: string | null;
   sendRateLimitPerMinute: number;

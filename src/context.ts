@@ -5,6 +5,7 @@
 import DataLoader from 'dataloader';
 import type { IdempotencyStore } from './idempotency.js';
 import type { SendRateLimiter } from './rate-limit.js';
+import type { StatusBoard } from './status-board.js';
 import { TwilioMessages, type TwilioHttp } from './twilio/client.js';
 import type { WireMedia, WireMessage } from './twilio/wire.js';
 
@@ -28,6 +29,8 @@ export interface Services {
   /** Results of createMessage by (caller, idempotency key). */
   idempotency: IdempotencyStore<unknown>;
   sendRateLimiter: SendRateLimiter;
+  /** Statuses reported by status callbacks, newer than Twilio's answers may be. */
+  statusBoard: StatusBoard;
 }
 
 /** What every resolver receives. */

@@ -18,6 +18,7 @@ import { IdempotencyStore } from './idempotency.js';
 import { aliasLimit, depthLimit, LIMITS, singleSend } from './limits.js';
 import { jsonLogger, type Logger } from './log.js';
 import { SendRateLimiter } from './rate-limit.js';
+import { isMessageStatus, StatusBoard } from './status-board.js';
 import { resolvers } from './resolvers/index.js';
 import { createTwilioHttp, TwilioMessages, type TwilioHttpOptions } from './twilio/client.js';
 import { ErrorCode } from './twilio/errors.js';
@@ -44,8 +45,8 @@ export interface Gateway {
   readonly services: Services;
   readonly apollo: ApolloServer<GatewayContext>;
   start(port?: number, host?: string): Promise<string>;
-  /** Stops taking requests, lets those in flight finish, then closes upstream sockets. */
-  stop(): Promise<void>;
+  /** Stops taking requests, lets those in flight finish (up to `graceMs`, default 10 s), then closes upstream sockets. */
+  stop(graceMs?: number): Promise<void>;
 }
 
 /** The SDL of schema/*.graphql, in file-name order. */
@@ -96,10 +97,11 @@ export function formatError(formatted: GraphQLFormattedError, logger: Logger, er
   return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: ErrorCode.InternalServerError } };
 }
 
+/** True when `origin` matches an allowlist entry; `*` stands for one label or port (no `.`, `:` or `/`). */
 function originAllowed(origin: string, allowlist: readonly string[]): boolean {
   return allowlist.some((pattern) => {
     if (pattern === '*') return true;
-    const regex = new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\/]/g, '\\$&')).join('[^/]*')}$`);
+    const regex = new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\/]/g, '\\$&')).join('[^/.:]*')}$`);
     return regex.test(origin);
   });
 }
@@ -139,6 +141,7 @@ export function createGateway(config: Readonly<Config>, options: GatewayOptions 
     upstream,
     idempotency: new IdempotencyStore(),
     sendRateLimiter: new SendRateLimiter(config.sendRateLimitPerMinute),
+    statusBoard: new StatusBoard(),
   };
   const authenticate = createAuthenticator(config.auth);
 
@@ -161,6 +164,7 @@ export function createGateway(config: Readonly<Config>, options: GatewayOptions 
 
   let server: Server | undefined;
   let url = '';
+  let draining = false;
   let readyUntil = 0;
 
   const handleStatusCallback = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -179,7 +183,12 @@ export function createGateway(config: Readonly<Config>, options: GatewayOptions 
       res.writeHead(403).end();
       return;
     }
-    logger('info', 'status_callback', { messageSid: params['MessageSid'], status: params['MessageStatus'] });
+    const sid = params['MessageSid'] ?? '';
+    const status = params['MessageStatus'] ?? '';
+    if (sid && isMessageStatus(status)) {
+      const held = services.statusBoard.record(sid, status);
+      logger('info', 'status_callback', { messageSid: sid, reported: status, status: held });
+    }
     options.onStatusCallback?.(params);
     res.writeHead(204).end();
   };
@@ -279,6 +288,11 @@ export function createGateway(config: Readonly<Config>, options: GatewayOptions 
     async start(port = config.port, host = '127.0.0.1') {
       await apollo.start();
       server = createServer((req, res) => {
+        // While draining, answers close their connection so that keep-alive clients let go.
+        res.on('finish', () => {
+          if (draining) server?.closeIdleConnections();
+        });
+        if (draining) res.shouldKeepAlive = false;
         route(req, res).catch((error: unknown) => {
           logger('error', 'http.unhandled', { message: error instanceof Error ? error.message : String(error) });
           if (!res.headersSent) graphqlError(res, 500, ErrorCode.InternalServerError, 'Internal server error');
@@ -294,11 +308,16 @@ export function createGateway(config: Readonly<Config>, options: GatewayOptions 
       url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;
       return url;
     },
-    async stop() {
+    async stop(graceMs = 10_000) {
       if (server) {
+        draining = true;
         const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
         server.closeIdleConnections();
+        // Requests in flight get `graceMs` to finish; whatever is still open then is cut.
+        const deadline = setTimeout(() => server?.closeAllConnections(), graceMs);
+        deadline.unref();
         await closed;
+        clearTimeout(deadline);
       }
       await apollo.stop();
       upstream.close();

@@ -1,6 +1,7 @@
 /** Field resolvers of Message and Media: Twilio's wire JSON (the codegen mapper) translated field by field. */
 import { GraphQLError } from 'graphql';
 import type { MessageDirection, MessageResolvers, MediaResolvers, MessageStatus } from '../__generated__/resolvers.js';
+import { laterStatus } from '../status-board.js';
 import { parseRfc2822 } from '../twilio/dates.js';
 import type { WireMessageDirection, WireMessageStatus } from '../twilio/wire.js';
 
@@ -66,7 +67,12 @@ export const Message: MessageResolvers = {
   from: (m) => m.from,
   to: (m) => required(m.to, 'to'),
   body: (m) => m.body,
-  status: (m) => toMessageStatus(required(m.status, 'status')),
+  // A status callback may have told us more than Twilio's (eventually consistent) answer: take the later one.
+  status: (m, _args, ctx) => {
+    const wire = required(m.status, 'status');
+    const reported = m.sid ? ctx.services.statusBoard.get(m.sid) : undefined;
+    return toMessageStatus(reported ? laterStatus(wire, reported) : wire);
+  },
   direction: (m) => toMessageDirection(required(m.direction, 'direction')),
   numSegments: (m) => count(m.num_segments),
   numMedia: (m) => count(m.num_media),

@@ -13,6 +13,7 @@ import http from 'node:http';
 import https from 'node:https';
 import got, { type Got, type Response } from 'got';
 import type { TwilioConfig } from '../config.js';
+import { redactText } from '../log.js';
 import { ErrorCode, TwilioApiError, UpstreamError } from './errors.js';
 import { Limiter } from './limiter.js';
 import { API_VERSION, type WireMedia, type WireMediaPage, type WireMessage, type WireMessagePage } from './wire.js';
@@ -126,7 +127,8 @@ function apiError(response: Response<string>): TwilioApiError {
   const body = parseJson(response.body);
   if (body && typeof body === 'object' && typeof (body as { code?: unknown }).code === 'number') {
     const b = body as { code: number; message?: unknown; more_info?: unknown };
-    const message = typeof b.message === 'string' ? b.message.slice(0, 500) : `Twilio error ${b.code}`;
+    // Twilio's message is shown to the caller: bounded, and scrubbed of anything that looks like a credential.
+    const message = typeof b.message === 'string' ? redactText(b.message.slice(0, 500)) : `Twilio error ${b.code}`;
     const moreInfo = typeof b.more_info === 'string' && b.more_info.startsWith('https://www.twilio.com/') ? b.more_info : null;
     return new TwilioApiError(response.statusCode, b.code, message, moreInfo);
   }

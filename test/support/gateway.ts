@@ -68,3 +68,20 @@ export async function startStack(
     },
   };
 }
+
+/** Starts a gateway in front of any upstream URL (a fake one, for faults), with short timeouts and backoff. */
+export async function startGatewayFor(
+  upstreamUrl: string,
+  account: { sid: string; token: string },
+  env: Record<string, string> = {},
+  options: GatewayOptions = {},
+): Promise<{ gateway: Gateway; url: string }> {
+  const config = loadConfig({ TWILIO_ACCOUNT_SID: account.sid, TWILIO_AUTH_TOKEN: account.token, TWILIO_API_BASE_URL: upstreamUrl, ...env });
+  const gateway = createGateway(config, {
+    logger: silentLogger,
+    upstream: { timeouts: { connect: 500, response: 300, total: 1_000 }, retry: { baseDelayMs: 5, maxDelayMs: 1_000 } },
+    ...options,
+  });
+  const url = await gateway.start(0);
+  return { gateway, url };
+}
