@@ -18,7 +18,8 @@ export type Step =
   | { kind: 'raw'; status: number; body: string; headers?: Record<string, string> }
   | { kind: 'reset' } // destroy the socket after reading the request
   | { kind: 'silent' } // never answer
-  | { kind: 'slow'; ms: number; then: Step };
+  | { kind: 'slow'; ms: number; then: Step }
+  | { kind: 'fn'; answer: (body: string) => Step }; // decide per request
 
 /** A Twilio message JSON with every key, for fake answers. */
 export function wireMessage(overrides: Partial<WireMessage> = {}): WireMessage {
@@ -60,7 +61,7 @@ export async function startFakeUpstream(scripts: Record<string, Step[]> = {}): P
     },
   };
 
-  const perform = async (step: Step, req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const perform = async (step: Step, req: IncomingMessage, res: ServerResponse, body: string): Promise<void> => {
     switch (step.kind) {
       case 'json':
         res.writeHead(step.status, { 'content-type': 'application/json', ...step.headers });
@@ -77,7 +78,9 @@ export async function startFakeUpstream(scripts: Record<string, Step[]> = {}): P
         return;
       case 'slow':
         await new Promise((resolve) => setTimeout(resolve, step.ms));
-        return perform(step.then, req, res);
+        return perform(step.then, req, res, body);
+      case 'fn':
+        return perform(step.answer(body), req, res, body);
     }
   };
 
@@ -92,7 +95,7 @@ export async function startFakeUpstream(scripts: Record<string, Step[]> = {}): P
       res.on('close', () => active--);
       const list = steps.get(method) ?? [{ kind: 'json', status: 200, body: wireMessage() }];
       const step = list.length > 1 ? list.shift()! : list[0]!;
-      void perform(step, req, res);
+      void perform(step, req, res, body);
     });
   });
   server.on('connection', (socket) => {

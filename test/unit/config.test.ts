@@ -1,0 +1,56 @@
+/** Configuration: one typed object, and a one-line error naming the variable for every bad value. */
+import { ConfigError, DEFAULT_SEND_RATE_LIMIT, DEFAULT_TWILIO_MAX_CONCURRENCY, loadConfig } from '../../src/config.js';
+import { DEFAULT_ACCOUNT } from '../../src/emulator/server.js';
+
+const SID = 'AC' + '1'.repeat(32);
+
+describe('loadConfig', () => {
+  it('uses the embedded emulator when no upstream is configured', () => {
+    const config = loadConfig({});
+    expect(config.embeddedEmulator).toBe(true);
+    expect(config.twilio.accountSid).toBe(DEFAULT_ACCOUNT.accountSid);
+    expect(config.port).toBe(4000);
+    expect(config.auth.disabled).toBe(true);
+    expect(config.sendRateLimitPerMinute).toBe(DEFAULT_SEND_RATE_LIMIT);
+    expect(config.twilio.maxConcurrency).toBe(DEFAULT_TWILIO_MAX_CONCURRENCY);
+    expect(config.corsOrigins).toEqual(['http://localhost:*', 'http://127.0.0.1:*']);
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reads a real account, with the auth token or an API key', () => {
+    const token = loadConfig({ TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: 'tok' });
+    expect([token.embeddedEmulator, token.twilio.baseUrl, token.twilio.username, token.twilio.password]).toEqual([false, 'https://api.twilio.com', SID, 'tok']);
+    const key = loadConfig({ TWILIO_ACCOUNT_SID: SID, TWILIO_API_KEY: 'SK' + '2'.repeat(32), TWILIO_API_SECRET: 'sec' });
+    expect([key.twilio.accountSid, key.twilio.username, key.twilio.password]).toEqual([SID, 'SK' + '2'.repeat(32), 'sec']);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ TWILIO_ACCOUNT_SID: 'AC123' }, 'TWILIO_ACCOUNT_SID'],
+    [{ TWILIO_ACCOUNT_SID: SID }, 'TWILIO_AUTH_TOKEN'],
+    [{ TWILIO_API_BASE_URL: 'http://127.0.0.1:4010' }, 'TWILIO_ACCOUNT_SID'],
+    [{ TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: 't', TWILIO_API_BASE_URL: 'ftp://x' }, 'TWILIO_API_BASE_URL'],
+    [{ TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: 't', TWILIO_API_BASE_URL: 'https://user:pw@api.twilio.com' }, 'TWILIO_API_BASE_URL'],
+    [{ TWILIO_ACCOUNT_SID: SID, TWILIO_API_KEY: 'SK1', TWILIO_API_SECRET: 's' }, 'TWILIO_API_KEY'],
+    [{ TWILIO_ACCOUNT_SID: SID, TWILIO_API_KEY: 'SK' + '2'.repeat(32) }, 'TWILIO_API_SECRET'],
+    [{ TWILIO_MAX_CONCURRENCY: '0' }, 'TWILIO_MAX_CONCURRENCY'],
+    [{ SEND_RATE_LIMIT: '-5' }, 'SEND_RATE_LIMIT'],
+    [{ GATEWAY_AUTH: 'off' }, 'GATEWAY_AUTH'],
+    [{ GATEWAY_AUTH: 'none', GATEWAY_API_KEYS: 'k' }, 'GATEWAY_AUTH'],
+    [{ NODE_ENV: 'production' }, 'GATEWAY_API_KEYS'],
+    [{ PUBLIC_URL: 'not a url' }, 'PUBLIC_URL'],
+    [{ GATEWAY_JWKS_URL: 'nope' }, 'GATEWAY_JWKS_URL'],
+    [{ GATEWAY_INTROSPECTION: 'yes' }, 'GATEWAY_INTROSPECTION'],
+  ])('refuses %j with a one-line error naming %s', (env, variable) => {
+    let error: unknown;
+    try {
+      loadConfig(env);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toContain(variable);
+    expect((error as Error).message).not.toContain('\n');
+  });
+});
