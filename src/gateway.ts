@@ -19,6 +19,7 @@ import { aliasLimit, depthLimit, LIMITS, singleSend } from './limits.js';
 import { jsonLogger, type Logger } from './log.js';
 import { SendRateLimiter } from './rate-limit.js';
 import { isMessageStatus, StatusBoard } from './status-board.js';
+import type { Resolvers } from './__generated__/resolvers.js';
 import { resolvers } from './resolvers/index.js';
 import { createTwilioHttp, TwilioMessages, type TwilioHttpOptions } from './twilio/client.js';
 import { ErrorCode } from './twilio/errors.js';
@@ -34,6 +35,8 @@ export interface GatewayOptions {
   logger?: Logger;
   /** Upstream timeouts and retry rules (tests shorten them). */
   upstream?: TwilioHttpOptions;
+  /** Replaces the resolvers (the benchmark's naive server swaps some out). */
+  resolvers?: Resolvers;
   /** Called for every status callback with a valid signature. */
   onStatusCallback?: (params: Record<string, string>) => void;
 }
@@ -136,7 +139,7 @@ function graphqlError(res: ServerResponse, status: number, code: string, message
 /** Builds the gateway for a configuration. */
 export function createGateway(config: Readonly<Config>, options: GatewayOptions = {}): Gateway {
   const logger = options.logger ?? jsonLogger;
-  const upstream = createTwilioHttp(config.twilio, options.upstream);
+  const upstream = createTwilioHttp(config.twilio, { logger, ...options.upstream });
   const services: Services = {
     upstream,
     idempotency: new IdempotencyStore(),
@@ -147,7 +150,7 @@ export function createGateway(config: Readonly<Config>, options: GatewayOptions 
 
   const apollo = new ApolloServer<GatewayContext>({
     typeDefs: loadTypeDefs(),
-    resolvers,
+    resolvers: options.resolvers ?? resolvers,
     introspection: config.introspection,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,

@@ -13,7 +13,7 @@ import http from 'node:http';
 import https from 'node:https';
 import got, { type Got, type Response } from 'got';
 import type { TwilioConfig } from '../config.js';
-import { redactText } from '../log.js';
+import { redactText, silentLogger, type Logger } from '../log.js';
 import { ErrorCode, TwilioApiError, UpstreamError } from './errors.js';
 import { Limiter } from './limiter.js';
 import { API_VERSION, type WireMedia, type WireMediaPage, type WireMessage, type WireMessagePage } from './wire.js';
@@ -41,6 +41,8 @@ export interface RetryPolicy {
 export interface TwilioHttpOptions {
   timeouts?: Partial<Timeouts>;
   retry?: Partial<RetryPolicy>;
+  /** Where retries and failures are logged (default: nowhere). */
+  logger?: Logger;
 }
 
 /** The process-wide upstream: the got instance, the concurrency limiter and the rules. */
@@ -51,6 +53,7 @@ export interface TwilioHttp {
   /** Twilio's base URL, e.g. `https://api.twilio.com`. */
   readonly baseUrl: string;
   readonly retry: RetryPolicy;
+  readonly logger: Logger;
   /** Upstream requests made (attempts, retries included). */
   requests: number;
   /** Closes idle keep-alive sockets. */
@@ -86,6 +89,7 @@ export function createTwilioHttp(config: TwilioConfig, options: TwilioHttpOption
     accountSid: config.accountSid,
     baseUrl: config.baseUrl,
     retry: { ...DEFAULT_RETRY, ...options.retry },
+    logger: options.logger ?? silentLogger,
     requests: 0,
     close() {
       httpAgent.destroy();
@@ -152,7 +156,21 @@ function isRetryable(kind: Kind): boolean {
  * or {@link UpstreamError} for everything the caller cannot fix.
  */
 async function call(upstream: TwilioHttp, c: Call): Promise<unknown> {
+  try {
+    return await attempts(upstream, c);
+  } catch (error) {
+    const code = error instanceof UpstreamError ? error.extensions['code'] : error instanceof TwilioApiError ? error.code : 'unknown';
+    if (!(error instanceof TwilioApiError)) upstream.logger('warn', 'upstream.failed', { kind: c.kind, path: c.path, code });
+    throw error;
+  }
+}
+
+async function attempts(upstream: TwilioHttp, c: Call): Promise<unknown> {
   const policy = upstream.retry;
+  const retrying = async (attempt: number, reason: string | number, delayMs: number): Promise<void> => {
+    upstream.logger('warn', 'upstream.retry', { kind: c.kind, path: c.path, attempt: attempt + 1, reason, delayMs });
+    await sleep(delayMs);
+  };
   for (let attempt = 0; ; attempt++) {
     const retriesLeft = attempt < policy.retries;
     const backoff = policy.baseDelayMs * 2 ** attempt;
@@ -171,12 +189,12 @@ async function call(upstream: TwilioHttp, c: Call): Promise<unknown> {
       const code = (error as { code?: string }).code;
       // A refused connection wrote nothing: every kind of call may go again.
       if (code === 'ECONNREFUSED' && retriesLeft) {
-        await sleep(backoff);
+        await retrying(attempt, code, backoff);
         continue;
       }
       if (c.kind === 'send' && code !== 'ECONNREFUSED') throw outcomeUnknown();
       if (isRetryable(c.kind) && retriesLeft) {
-        await sleep(backoff);
+        await retrying(attempt, code ?? 'network', backoff);
         continue;
       }
       if (code === 'ETIMEDOUT') throw new UpstreamError(ErrorCode.UpstreamTimeout, 'Twilio did not answer in time.');
@@ -187,7 +205,7 @@ async function call(upstream: TwilioHttp, c: Call): Promise<unknown> {
     if (status === 429) {
       const wait = retryAfterMs(response);
       if (retriesLeft && (wait === null || wait <= policy.maxDelayMs)) {
-        await sleep(Math.min(wait ?? backoff, policy.maxDelayMs));
+        await retrying(attempt, status, Math.min(wait ?? backoff, policy.maxDelayMs));
         continue;
       }
       throw new UpstreamError(ErrorCode.RateLimited, 'Twilio is rate-limiting this account; retry later.', {
@@ -197,7 +215,7 @@ async function call(upstream: TwilioHttp, c: Call): Promise<unknown> {
     if (status >= 500) {
       if (c.kind === 'send') throw outcomeUnknown();
       if (isRetryable(c.kind) && retriesLeft) {
-        await sleep(backoff);
+        await retrying(attempt, status, backoff);
         continue;
       }
       throw new UpstreamError(ErrorCode.UpstreamUnavailable, `Twilio answered with a server error (HTTP ${status}).`);

@@ -1,0 +1,222 @@
+/**
+ * `npm run bench`: the gateway against baselines in one run (DESIGN.md §5). The upstream stub and the
+ * load generator (this process) share one core; the server under test gets the other (taskset). Each
+ * measurement is the median of repeated runs after a warm-up. Prints one table, and the ratios the
+ * targets of the benchmark issue are stated in.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import autocannon from 'autocannon';
+import { BENCH_ACCOUNT_SID, BENCH_AUTH_TOKEN, BENCH_MESSAGE_SID } from './shared.js';
+
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 3);
+const REPEATS = Number(process.env['BENCH_REPEATS'] ?? 3);
+const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 10);
+/** Comma-separated target names to run (all when unset), for iterating on one of them. */
+const ONLY = process.env['BENCH_ONLY']?.split(',').map((s) => s.trim());
+const HAS_TASKSET = (() => {
+  try {
+    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
+    return os.cpus().length >= 2;
+  } catch {
+    return false;
+  }
+})();
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+interface Proc {
+  url: string;
+  child: ChildProcess;
+}
+
+/** Starts a process on `core` and waits for its `READY <url>` line. */
+function start(name: string, core: number, command: string[], env: Record<string, string>): Promise<Proc> {
+  const [file, ...args] = HAS_TASKSET ? ['taskset', '-c', String(core), ...command] : command;
+  const child = spawn(file!, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`${name} did not start`)), 30_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const ready = /READY (\S+)|GraphQL gateway on (\S+)\/graphql/.exec(out);
+      if (ready) {
+        clearTimeout(timer);
+        child.stdout!.removeAllListeners('data');
+        child.stdout!.resume();
+        resolve({ url: (ready[1] ?? ready[2])!, child });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`${name} exited with ${code}`)));
+  });
+}
+
+/** CPU time (user + system) of a process, in µs. */
+function cpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS;
+}
+
+/** Peak resident memory of a process, in MB. */
+function peakRssMb(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmHWM:'));
+  return Number(/(\d+)/.exec(line ?? '')?.[1] ?? 0) / 1024;
+}
+
+interface Request {
+  path: string;
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  body?: string;
+}
+
+const gqlRequest = (query: string): Request => ({
+  path: '/graphql',
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ query }),
+});
+
+const Q0 = gqlRequest('{ __typename }');
+const Q1 = gqlRequest(`{ message(sid: "${BENCH_MESSAGE_SID}") { sid status body dateSent price { amount currency } } }`);
+const Q2 = gqlRequest('{ messages(first: 50) { nodes { sid status media { sid } } } }');
+const Q3 = gqlRequest('mutation { createMessage(input: { to: "+14155550100", from: "+15005550006", body: "bench" }) { message { sid status } userErrors { code } } }');
+const DIRECT: Request = {
+  path: `/2010-04-01/Accounts/${BENCH_ACCOUNT_SID}/Messages/${BENCH_MESSAGE_SID}.json`,
+  method: 'GET',
+  headers: { authorization: `Basic ${Buffer.from(`${BENCH_ACCOUNT_SID}:${BENCH_AUTH_TOKEN}`).toString('base64')}` },
+};
+
+interface Row {
+  target: string;
+  query: string;
+  rps: number;
+  p99: number;
+  cpuUs: number;
+  upstreamPerQuery: number;
+  non2xx: number;
+  rssMb: number;
+}
+
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+async function stubCalls(stub: Proc): Promise<number> {
+  const stats = (await (await fetch(`${stub.url}/__stats`)).json()) as Record<string, number>;
+  return Object.values(stats).reduce((a, b) => a + b, 0);
+}
+
+async function once(target: Proc, request: Request, seconds: number) {
+  const result = await autocannon({
+    url: target.url + request.path,
+    method: request.method,
+    headers: request.headers,
+    body: request.body,
+    connections: CONNECTIONS,
+    duration: seconds,
+  });
+  return result;
+}
+
+/** Median of `REPEATS` runs after a warm-up; upstream calls per query counted exactly on one request first. */
+async function measure(targetName: string, queryName: string, target: Proc, stub: Proc, request: Request): Promise<Row> {
+  // Requests still in flight when the previous load run stopped must not be counted against this query.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  await fetch(`${stub.url}/__reset`, { method: 'POST' });
+  await fetch(target.url + request.path, { method: request.method, headers: request.headers, body: request.body });
+  const upstreamPerQuery = target === stub ? 1 : await stubCalls(stub);
+  await once(target, request, 1);
+  const runs: Array<{ rps: number; p99: number; cpuUs: number; non2xx: number }> = [];
+  for (let i = 0; i < REPEATS; i++) {
+    const cpuBefore = cpuMicros(target.child.pid!);
+    const result = await once(target, request, SECONDS);
+    const cpu = cpuMicros(target.child.pid!) - cpuBefore;
+    runs.push({ rps: result.requests.average, p99: result.latency.p99, cpuUs: cpu / Math.max(1, result.requests.total), non2xx: result.non2xx + result.errors });
+  }
+  const row: Row = {
+    target: targetName,
+    query: queryName,
+    rps: median(runs.map((r) => r.rps)),
+    p99: median(runs.map((r) => r.p99)),
+    cpuUs: median(runs.map((r) => r.cpuUs)),
+    upstreamPerQuery,
+    non2xx: runs.reduce((a, r) => a + r.non2xx, 0),
+    rssMb: peakRssMb(target.child.pid!),
+  };
+  console.error(`  ${targetName} ${queryName}: ${Math.round(row.rps)} req/s, p99 ${row.p99} ms`);
+  return row;
+}
+
+async function main(): Promise<void> {
+  const began = Date.now();
+  if (HAS_TASKSET) execFileSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
+  const tsx = [process.execPath, '--import', 'tsx'];
+  const stub = await start('stub', 1, [...tsx, 'bench/stub.ts'], {});
+  const upstreamEnv = {
+    TWILIO_ACCOUNT_SID: BENCH_ACCOUNT_SID,
+    TWILIO_AUTH_TOKEN: BENCH_AUTH_TOKEN,
+    TWILIO_API_BASE_URL: stub.url,
+    NODE_ENV: 'production',
+    GATEWAY_AUTH: 'none',
+    SEND_RATE_LIMIT: '100000',
+    PORT: '0',
+  };
+  const rows: Row[] = [];
+  const run = async (name: string, command: string[], queries: Array<[string, Request]>) => {
+    if (ONLY && !ONLY.includes(name)) return;
+    const proc = await start(name, 0, command, upstreamEnv);
+    try {
+      for (const [queryName, request] of queries) rows.push(await measure(name, queryName, proc, stub, request));
+    } finally {
+      proc.child.kill('SIGTERM');
+    }
+  };
+  console.error(`benchmark: ${SECONDS}s × ${REPEATS} runs (median), ${CONNECTIONS} connections, taskset ${HAS_TASKSET ? 'on' : 'off'}`);
+  if (!ONLY || ONLY.includes('direct upstream')) rows.push(await measure('direct upstream', 'Q1', stub, stub, DIRECT));
+  await run('bare got proxy', [...tsx, 'bench/got-proxy.ts'], [['Q1', { path: '/', method: 'GET', headers: {} }]]);
+  await run('bare Apollo', [...tsx, 'bench/bare-apollo.ts'], [['Q0', Q0]]);
+  await run('naive server', [...tsx, 'bench/naive-gateway.ts'], [['Q1', Q1], ['Q2', Q2]]);
+  await run('gateway', [process.execPath, 'dist/main.js'], [['Q0', Q0], ['Q1', Q1], ['Q2', Q2], ['Q3', Q3]]);
+  stub.child.kill('SIGTERM');
+
+  const find = (target: string, query: string): Row =>
+    rows.find((r) => r.target === target && r.query === query) ?? { target, query, rps: NaN, p99: NaN, cpuUs: NaN, upstreamPerQuery: NaN, non2xx: 0, rssMb: NaN };
+  const fmt = (n: number, digits = 0) => n.toFixed(digits);
+  const lines = [
+    `| target | query | req/s | p99 ms | CPU µs/req | upstream calls/query | peak RSS MB | non-2xx |`,
+    `|---|---|---:|---:|---:|---:|---:|---:|`,
+    ...rows.map((r) => `| ${r.target} | ${r.query} | ${fmt(r.rps)} | ${r.p99} | ${fmt(r.cpuUs)} | ${r.upstreamPerQuery} | ${fmt(r.rssMb)} | ${r.non2xx} |`),
+  ];
+  const g = (q: string) => find('gateway', q);
+  const ratios = [
+    `| ratio | value | target |`,
+    `|---|---:|---|`,
+    `| Q1 gateway / bare got proxy, req/s | ${fmt(g('Q1').rps / find('bare got proxy', 'Q1').rps, 2)} | ≥ 0.8 |`,
+    `| Q1 gateway / bare got proxy, p99 | ${fmt(g('Q1').p99 / Math.max(1, find('bare got proxy', 'Q1').p99), 2)} | ≤ 1.5 |`,
+    `| Q1 gateway / direct upstream, req/s | ${fmt(g('Q1').rps / find('direct upstream', 'Q1').rps, 2)} | (the limit) |`,
+    `| Q0 gateway / bare Apollo, req/s | ${fmt(g('Q0').rps / find('bare Apollo', 'Q0').rps, 2)} | ≥ 0.83 (within 1.2×) |`,
+    `| Q2 upstream calls, gateway vs naive | ${g('Q2').upstreamPerQuery} vs ${find('naive server', 'Q2').upstreamPerQuery} | 11 (1 + 10) |`,
+    `| Q2 gateway / naive, req/s | ${fmt(g('Q2').rps / find('naive server', 'Q2').rps, 2)} | > 1 |`,
+    `| Q3 upstream POSTs per mutation | ${g('Q3').upstreamPerQuery} | 1 |`,
+    `| Q3 / Q1 gateway req/s | ${fmt(g('Q3').rps / g('Q1').rps, 2)} | ≥ 0.8 |`,
+    `| gateway peak RSS MB | ${fmt(Math.max(...rows.filter((r) => r.target === 'gateway').map((r) => r.rssMb)))} | < 200 |`,
+  ];
+  console.log(`\nMachine: ${os.cpus()[0]?.model ?? 'unknown'} × ${os.cpus().length}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
+  console.log(`${SECONDS}s × ${REPEATS} runs (median) after a 1s warm-up, ${CONNECTIONS} connections; server on core 0, stub + load on core 1${HAS_TASKSET ? '' : ' (taskset unavailable: not pinned)'}\n`);
+  console.log(lines.join('\n'));
+  console.log(`\n${ratios.join('\n')}`);
+  console.log(`\nbenchmark took ${fmt((Date.now() - began) / 1000)} s`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
