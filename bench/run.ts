@@ -15,6 +15,11 @@ const REPEATS = Number(process.env['BENCH_REPEATS'] ?? 3);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 10);
 /** Comma-separated target names to run (all when unset), for iterating on one of them. */
 const ONLY = process.env['BENCH_ONLY']?.split(',').map((s) => s.trim());
+/** The Node flags of `npm start` (package.json), read from there so the two cannot drift apart. */
+const NODE_FLAGS = (() => {
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
+  return /node((?: --[\w-]+(?:=\S+)?)*) dist\/main\.js/.exec(pkg.scripts['start'] ?? '')?.[1]?.trim().split(' ').filter(Boolean) ?? [];
+})();
 const HAS_TASKSET = (() => {
   try {
     execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
@@ -155,7 +160,9 @@ async function measure(targetName: string, queryName: string, target: Proc, stub
 async function main(): Promise<void> {
   const began = Date.now();
   if (HAS_TASKSET) execFileSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
-  const tsx = [process.execPath, '--import', 'tsx'];
+  // Every server runs with the same Node flags as `npm start`, so that the ratios compare code, not runtime settings.
+  const node = [process.execPath, ...NODE_FLAGS];
+  const tsx = [...node, '--import', 'tsx'];
   const stub = await start('stub', 1, [...tsx, 'bench/stub.ts'], {});
   const upstreamEnv = {
     TWILIO_ACCOUNT_SID: BENCH_ACCOUNT_SID,
@@ -181,7 +188,7 @@ async function main(): Promise<void> {
   await run('bare got proxy', [...tsx, 'bench/got-proxy.ts'], [['Q1', { path: '/', method: 'GET', headers: {} }]]);
   await run('bare Apollo', [...tsx, 'bench/bare-apollo.ts'], [['Q0', Q0]]);
   await run('naive server', [...tsx, 'bench/naive-gateway.ts'], [['Q1', Q1], ['Q2', Q2]]);
-  await run('gateway', [process.execPath, 'dist/main.js'], [['Q0', Q0], ['Q1', Q1], ['Q2', Q2], ['Q3', Q3]]);
+  await run('gateway', [...node, 'dist/main.js'], [['Q0', Q0], ['Q1', Q1], ['Q2', Q2], ['Q3', Q3]]);
   stub.child.kill('SIGTERM');
 
   const find = (target: string, query: string): Row =>

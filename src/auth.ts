@@ -7,26 +7,23 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 import type { AuthConfig } from './config.js';
 import type { Caller } from './context.js';
 
-/** Resolves the caller of a request, or null when the request is not authenticated. */
-export type Authenticator = (authorization: string | undefined) => Promise<Caller | null>;
+/** Resolves the caller of a request, or null when it is not authenticated (a promise only when a JWT must be checked). */
+export type Authenticator = (authorization: string | undefined) => Caller | null | Promise<Caller | null>;
 
 const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest();
 
 /** Builds the authenticator for a configuration; with auth disabled every caller is `anonymous`. */
 export function createAuthenticator(config: AuthConfig): Authenticator {
-  if (config.disabled) return async () => ({ id: 'anonymous' });
+  if (config.disabled) {
+    const anonymous: Caller = Object.freeze({ id: 'anonymous' });
+    return () => anonymous;
+  }
   // Hashing first makes every comparison the same length, so timingSafeEqual never throws or leaks a length.
   const keys = config.apiKeys.map((key, index) => ({ digest: sha256(key), id: `api-key-${index + 1}` }));
   const jwt = config.jwt;
   const jwks = jwt ? createRemoteJWKSet(new URL(jwt.jwksUrl)) : null;
-  return async (authorization) => {
-    const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
-    if (!token) return null;
-    const digest = sha256(token);
-    let match: string | null = null;
-    for (const key of keys) if (timingSafeEqual(key.digest, digest)) match = key.id;
-    if (match) return { id: match };
-    if (!jwt || !jwks || token.split('.').length !== 3) return null;
+  const verifyJwt = async (token: string): Promise<Caller | null> => {
+    if (!jwt || !jwks) return null;
     try {
       const { payload } = await jwtVerify(token, jwks, {
         issuer: jwt.issuer ?? undefined,
@@ -36,5 +33,14 @@ export function createAuthenticator(config: AuthConfig): Authenticator {
     } catch {
       return null;
     }
+  };
+  return (authorization) => {
+    const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+    if (!token) return null;
+    const digest = sha256(token);
+    let match: string | null = null;
+    for (const key of keys) if (timingSafeEqual(key.digest, digest)) match = key.id;
+    if (match) return { id: match };
+    return token.split('.').length === 3 ? verifyJwt(token) : null;
   };
 }

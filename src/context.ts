@@ -42,23 +42,30 @@ export interface GatewayContext {
 }
 
 /**
- * Twilio has no batch endpoints, so a batch becomes parallel single calls; the win is that each key is
- * fetched once per request however many resolvers ask for it. Errors stay per key.
+ * Twilio has no batch endpoints, so the loaders do not batch (a batch would only become parallel single
+ * calls after an extra tick); what they give is the per-request cache: each key is fetched once per
+ * request however many resolvers ask for it, concurrently or not.
  */
-function perKey<V>(load: (key: string) => Promise<V>): DataLoader.BatchLoadFn<string, V> {
-  return (keys) => Promise.all(keys.map((key) => load(key).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))))));
-}
+const NO_BATCH = { batch: false } as const;
+const one = <V>(load: (key: string) => Promise<V>): DataLoader.BatchLoadFn<string, V> => (keys) => Promise.all([load(keys[0]!)]);
 
 /** Builds the context of one request. */
 export function createContext(services: Services, caller: Caller): GatewayContext {
   const twilio = new TwilioMessages(services.upstream);
+  // Made on first use: most operations need one loader or none.
+  let message: Loaders['message'] | undefined;
+  let media: Loaders['media'] | undefined;
   return {
     twilio,
     caller,
     services,
     loaders: {
-      message: new DataLoader(perKey((sid) => twilio.fetchMessage(sid))),
-      media: new DataLoader(perKey((sid) => twilio.listMedia(sid))),
+      get message() {
+        return (message ??= new DataLoader(one((sid) => twilio.fetchMessage(sid)), NO_BATCH));
+      },
+      get media() {
+        return (media ??= new DataLoader(one((sid) => twilio.listMedia(sid)), NO_BATCH));
+      },
     },
   };
 }

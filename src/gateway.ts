@@ -8,7 +8,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginSchemaReportingDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { GraphQLFormattedError } from 'graphql';
 import { createAuthenticator } from './auth.js';
@@ -158,7 +163,14 @@ export function createGateway(config: Readonly<Config>, options: GatewayOptions 
     parseOptions: { maxTokens: LIMITS.maxTokens },
     validationRules: [depthLimit(LIMITS.maxDepth), aliasLimit(LIMITS.maxAliases), singleSend],
     formatError: (formatted, error) => formatError(formatted, logger, error),
+    // Compact JSON: Apollo pretty-prints by default, which costs time and bytes on every answer.
+    stringifyResult: (result) => JSON.stringify(result),
     plugins: [
+      // No cache hints in this API; the cache-control plugin would run a hook on every resolved field.
+      ApolloServerPluginCacheControlDisabled(),
+      // Usage and schema reporting need an Apollo key; off explicitly so a stray APOLLO_KEY sends nothing out.
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginSchemaReportingDisabled(),
       config.production
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, document: EXAMPLE_OPERATION, includeCookies: false }),
@@ -203,7 +215,8 @@ export function createGateway(config: Readonly<Config>, options: GatewayOptions 
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
     const wantsLandingPage = method === 'GET' && (req.headers.accept ?? '').includes('text/html');
-    const caller = wantsLandingPage ? { id: 'landing-page' } : await authenticate(req.headers.authorization);
+    const authenticated = wantsLandingPage ? { id: 'landing-page' } : authenticate(req.headers.authorization);
+    const caller = authenticated instanceof Promise ? await authenticated : authenticated;
     if (!caller) {
       return graphqlError(res, 401, ErrorCode.Unauthenticated, 'Send Authorization: Bearer <API key or JWT>', {
         ...cors,

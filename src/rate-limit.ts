@@ -1,31 +1,41 @@
 /**
- * Sends per caller per minute. Sending SMS costs money and SMS pumping is a real fraud, so each caller
- * gets a budget; a sliding one-minute window keeps bursts at the edge of two minutes from doubling it.
+ * Sends per caller per minute, as a token bucket: each caller may burst up to the limit, and gets the
+ * limit back spread over a minute. Sending SMS costs money and SMS pumping is a real fraud, so every
+ * caller has a budget. O(1) per send and per caller, whatever the limit.
  */
+interface Bucket {
+  tokens: number;
+  updatedAt: number;
+}
+
 export class SendRateLimiter {
-  private readonly sends = new Map<string, number[]>();
+  private readonly buckets = new Map<string, Bucket>();
+  private readonly perMs: number;
 
   constructor(
     private readonly perMinute: number,
     private readonly now: () => number = Date.now,
-  ) {}
-
-  /** Takes one send from the caller's budget: 0 when allowed, else the seconds to wait. */
-  take(callerId: string): number {
-    const now = this.now();
-    const windowStart = now - 60_000;
-    const recent = (this.sends.get(callerId) ?? []).filter((at) => at > windowStart);
-    if (recent.length >= this.perMinute) {
-      this.sends.set(callerId, recent);
-      return Math.max(1, Math.ceil((recent[0]! - windowStart) / 1000));
-    }
-    recent.push(now);
-    this.sends.set(callerId, recent);
-    if (this.sends.size > 10_000) this.forgetIdle(windowStart);
-    return 0;
+    private readonly maxCallers = 10_000,
+  ) {
+    this.perMs = perMinute / 60_000;
   }
 
-  private forgetIdle(windowStart: number): void {
-    for (const [caller, times] of this.sends) if ((times[times.length - 1] ?? 0) <= windowStart) this.sends.delete(caller);
+  /** Takes one send from the caller's budget: 0 when allowed, else the whole seconds to wait. */
+  take(callerId: string): number {
+    const now = this.now();
+    let bucket = this.buckets.get(callerId);
+    if (!bucket) {
+      // A full bucket is what a forgotten caller would have anyway, so the map can be trimmed freely.
+      if (this.buckets.size >= this.maxCallers) this.buckets.delete(this.buckets.keys().next().value!);
+      bucket = { tokens: this.perMinute, updatedAt: now };
+      this.buckets.set(callerId, bucket);
+    }
+    bucket.tokens = Math.min(this.perMinute, bucket.tokens + (now - bucket.updatedAt) * this.perMs);
+    bucket.updatedAt = now;
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return 0;
+    }
+    return Math.max(1, Math.ceil((1 - bucket.tokens) / this.perMs / 1000));
   }
 }
