@@ -128,33 +128,32 @@ async function once(target: Proc, request: Request, seconds: number) {
   return result;
 }
 
-/** Median of `REPEATS` runs after a warm-up; upstream calls per query counted exactly on one request first. */
-async function measure(targetName: string, queryName: string, target: Proc, stub: Proc, request: Request): Promise<Row> {
-  // Requests still in flight when the previous load run stopped must not be counted against this query.
+interface Case {
+  target: string;
+  query: string;
+  proc: Proc;
+  request: Request;
+  upstreamPerQuery: number;
+  runs: Array<{ rps: number; p99: number; cpuUs: number; non2xx: number }>;
+}
+
+/** Upstream calls one request of a case costs, counted exactly at the stub on an otherwise idle system. */
+async function countUpstream(c: Case, stub: Proc): Promise<number> {
+  if (c.proc === stub) return 1;
+  // Requests still in flight from a load run must not be counted against this one.
   await new Promise((resolve) => setTimeout(resolve, 500));
   await fetch(`${stub.url}/__reset`, { method: 'POST' });
-  await fetch(target.url + request.path, { method: request.method, headers: request.headers, body: request.body });
-  const upstreamPerQuery = target === stub ? 1 : await stubCalls(stub);
-  await once(target, request, 1);
-  const runs: Array<{ rps: number; p99: number; cpuUs: number; non2xx: number }> = [];
-  for (let i = 0; i < REPEATS; i++) {
-    const cpuBefore = cpuMicros(target.child.pid!);
-    const result = await once(target, request, SECONDS);
-    const cpu = cpuMicros(target.child.pid!) - cpuBefore;
-    runs.push({ rps: result.requests.average, p99: result.latency.p99, cpuUs: cpu / Math.max(1, result.requests.total), non2xx: result.non2xx + result.errors });
-  }
-  const row: Row = {
-    target: targetName,
-    query: queryName,
-    rps: median(runs.map((r) => r.rps)),
-    p99: median(runs.map((r) => r.p99)),
-    cpuUs: median(runs.map((r) => r.cpuUs)),
-    upstreamPerQuery,
-    non2xx: runs.reduce((a, r) => a + r.non2xx, 0),
-    rssMb: peakRssMb(target.child.pid!),
-  };
-  console.error(`  ${targetName} ${queryName}: ${Math.round(row.rps)} req/s, p99 ${row.p99} ms`);
-  return row;
+  await fetch(c.proc.url + c.request.path, { method: c.request.method, headers: c.request.headers, body: c.request.body });
+  return stubCalls(stub);
+}
+
+/** One timed load run of a case, with the server's CPU time per request. */
+async function runOnce(c: Case): Promise<void> {
+  const pid = c.proc.child.pid!;
+  const cpuBefore = cpuMicros(pid);
+  const result = await once(c.proc, c.request, SECONDS);
+  const cpu = cpuMicros(pid) - cpuBefore;
+  c.runs.push({ rps: result.requests.average, p99: result.latency.p99, cpuUs: cpu / Math.max(1, result.requests.total), non2xx: result.non2xx + result.errors });
 }
 
 async function main(): Promise<void> {
@@ -173,22 +172,43 @@ async function main(): Promise<void> {
     SEND_RATE_LIMIT: '100000',
     PORT: '0',
   };
-  const rows: Row[] = [];
-  const run = async (name: string, command: string[], queries: Array<[string, Request]>) => {
-    if (ONLY && !ONLY.includes(name)) return;
+  const servers: Array<[string, string[], Array<[string, Request]>]> = [
+    ['bare got proxy', [...tsx, 'bench/got-proxy.ts'], [['Q1', { path: '/', method: 'GET', headers: {} }]]],
+    ['bare Apollo', [...tsx, 'bench/bare-apollo.ts'], [['Q0', Q0]]],
+    ['naive server', [...tsx, 'bench/naive-gateway.ts'], [['Q1', Q1], ['Q2', Q2]]],
+    ['gateway', [...node, 'dist/main.js'], [['Q0', Q0], ['Q1', Q1], ['Q2', Q2], ['Q3', Q3]]],
+  ];
+  const cases: Case[] = [];
+  const procs: Proc[] = [];
+  if (!ONLY || ONLY.includes('direct upstream')) cases.push({ target: 'direct upstream', query: 'Q1', proc: stub, request: DIRECT, upstreamPerQuery: 1, runs: [] });
+  // All servers are started up front, all pinned to core 0; only the one under load uses it at any time.
+  for (const [name, command, queries] of servers) {
+    if (ONLY && !ONLY.includes(name)) continue;
     const proc = await start(name, 0, command, upstreamEnv);
-    try {
-      for (const [queryName, request] of queries) rows.push(await measure(name, queryName, proc, stub, request));
-    } finally {
-      proc.child.kill('SIGTERM');
-    }
-  };
-  console.error(`benchmark: ${SECONDS}s × ${REPEATS} runs (median), ${CONNECTIONS} connections, taskset ${HAS_TASKSET ? 'on' : 'off'}`);
-  if (!ONLY || ONLY.includes('direct upstream')) rows.push(await measure('direct upstream', 'Q1', stub, stub, DIRECT));
-  await run('bare got proxy', [...tsx, 'bench/got-proxy.ts'], [['Q1', { path: '/', method: 'GET', headers: {} }]]);
-  await run('bare Apollo', [...tsx, 'bench/bare-apollo.ts'], [['Q0', Q0]]);
-  await run('naive server', [...tsx, 'bench/naive-gateway.ts'], [['Q1', Q1], ['Q2', Q2]]);
-  await run('gateway', [...node, 'dist/main.js'], [['Q0', Q0], ['Q1', Q1], ['Q2', Q2], ['Q3', Q3]]);
+    procs.push(proc);
+    for (const [query, request] of queries) cases.push({ target: name, query, proc, request, upstreamPerQuery: 0, runs: [] });
+  }
+  console.error(`benchmark: ${cases.length} cases, ${SECONDS}s × ${REPEATS} interleaved runs (median), ${CONNECTIONS} connections, taskset ${HAS_TASKSET ? 'on' : 'off'}`);
+  for (const c of cases) {
+    c.upstreamPerQuery = await countUpstream(c, stub);
+    await once(c.proc, c.request, 1); // warm-up
+  }
+  // Interleaved: a slow spell of the machine hits every case once rather than one case three times.
+  for (let i = 0; i < REPEATS; i++) {
+    for (const c of cases) await runOnce(c);
+    console.error(`  round ${i + 1}/${REPEATS} done`);
+  }
+  const rows: Row[] = cases.map((c) => ({
+    target: c.target,
+    query: c.query,
+    rps: median(c.runs.map((r) => r.rps)),
+    p99: median(c.runs.map((r) => r.p99)),
+    cpuUs: median(c.runs.map((r) => r.cpuUs)),
+    upstreamPerQuery: c.upstreamPerQuery,
+    non2xx: c.runs.reduce((a, r) => a + r.non2xx, 0),
+    rssMb: peakRssMb(c.proc.child.pid!),
+  }));
+  for (const proc of procs) proc.child.kill('SIGTERM');
   stub.child.kill('SIGTERM');
 
   const find = (target: string, query: string): Row =>
@@ -214,7 +234,7 @@ async function main(): Promise<void> {
     `| gateway peak RSS MB | ${fmt(Math.max(...rows.filter((r) => r.target === 'gateway').map((r) => r.rssMb)))} | < 200 |`,
   ];
   console.log(`\nMachine: ${os.cpus()[0]?.model ?? 'unknown'} × ${os.cpus().length}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
-  console.log(`${SECONDS}s × ${REPEATS} runs (median) after a 1s warm-up, ${CONNECTIONS} connections; server on core 0, stub + load on core 1${HAS_TASKSET ? '' : ' (taskset unavailable: not pinned)'}\n`);
+  console.log(`${SECONDS}s × ${REPEATS} runs (median) after a 1s warm-up, ${CONNECTIONS} connections; server on core 0, stub + load on core 1${HAS_TASKSET ? '' : ' (taskset unavailable: not pinned)'}; node ${NODE_FLAGS.join(' ') || '(no flags)'} for every server\n`);
   console.log(lines.join('\n'));
   console.log(`\n${ratios.join('\n')}`);
   console.log(`\nbenchmark took ${fmt((Date.now() - began) / 1000)} s`);
