@@ -1,6 +1,6 @@
 /** Seed data, so that a first query against a fresh emulator shows something. */
 import { segmentsOf } from './segments.js';
-import { contentTypeOf, newSid, type MessageStore } from './store.js';
+import { mediaFrom, newSid, type MessageStore } from './store.js';
 
 const HOUR = 3_600_000;
 /** The emulator's own number, which seed messages are sent from and to. */
@@ -40,7 +40,7 @@ export function seedMessages(store: MessageStore, accountSid: string): void {
       dateUpdated: at + 5000,
       dateSent: at + 1000,
       statusCallback: null,
-      media: seed.media.map((url, i) => ({ sid: newSid('ME'), contentType: contentTypeOf(url), sourceUrl: url, dateCreated: at + i })),
+      media: mediaFrom(seed.media, at),
     });
   }
 }

@@ -135,6 +135,35 @@ export function contentTypeOf(url: string): string {
   return (ext && types[ext]) || 'image/jpeg';
 }
 
+/** Media records for the URLs a message was sent or received with. */
+export function mediaFrom(urls: readonly string[], at: number): StoredMedia[] {
+  return urls.map((url, i) => ({ sid: newSid('ME'), contentType: contentTypeOf(url), sourceUrl: url, dateCreated: at + i }));
+}
+
+type MessageFields = Pick<StoredMessage, 'sid' | 'accountSid' | 'from' | 'to' | 'body' | 'status' | 'direction' | 'numSegments'> &
+  Partial<StoredMessage>;
+
+/** A new message at `now`: not priced, not sent, no error, nothing planned, unless `fields` say otherwise. */
+function newMessage(now: number, fields: MessageFields): StoredMessage {
+  return {
+    seq: 0,
+    messagingServiceSid: null,
+    price: null,
+    priceUnit: 'USD',
+    errorCode: null,
+    errorMessage: null,
+    dateCreated: now,
+    dateUpdated: now,
+    dateSent: null,
+    statusCallback: null,
+    media: [],
+    feedback: null,
+    plan: [],
+    outcome: null,
+    ...fields,
+  };
+}
+
 /** The emulator's messages and their lifecycle. */
 export class MessageStore {
   readonly clock: Clock;
@@ -163,35 +192,22 @@ export class MessageStore {
   /** Creates an outbound message and plans its lifecycle. */
   createOutbound(req: OutboundRequest): StoredMessage {
     const now = this.clock.now();
-    const isMms = req.mediaUrls.length > 0 || req.sendAsMms;
-    const sid = newSid(isMms ? 'MM' : 'SM');
     const viaService = req.messagingServiceSid !== null && req.from === null;
-    const initial: WireMessageStatus = req.sendAt !== null ? 'scheduled' : viaService ? 'accepted' : 'queued';
-    const message: StoredMessage = {
-      seq: 0,
-      sid,
+    const message = newMessage(now, {
+      sid: newSid(req.mediaUrls.length > 0 || req.sendAsMms ? 'MM' : 'SM'),
       accountSid: req.accountSid,
       messagingServiceSid: req.messagingServiceSid,
       from: req.from,
       to: req.to,
       body: req.body,
-      status: initial,
+      status: req.sendAt !== null ? 'scheduled' : viaService ? 'accepted' : 'queued',
       direction: 'outbound-api',
       numSegments: viaService ? 0 : segmentsOf(req.body).segments,
-      price: null,
-      priceUnit: 'USD',
-      errorCode: null,
-      errorMessage: null,
-      dateCreated: now,
-      dateUpdated: now,
-      dateSent: null,
       statusCallback: req.statusCallback,
-      media: req.mediaUrls.map((url) => ({ sid: newSid('ME'), contentType: contentTypeOf(url), sourceUrl: url, dateCreated: now })),
-      feedback: null,
-      plan: [],
+      media: mediaFrom(req.mediaUrls, now),
       outcome: MAGIC_OUTCOME[req.to] ?? null,
-    };
-    message.plan = this.planDelivery(message, req.sendAt ?? now, initial === 'scheduled');
+    });
+    message.plan = this.planDelivery(message, req.sendAt ?? now, message.status === 'scheduled');
     return this.insert(message);
   }
 
@@ -199,30 +215,19 @@ export class MessageStore {
   injectInbound(req: InboundRequest): StoredMessage {
     const now = this.clock.now();
     const mediaUrls = req.mediaUrls ?? [];
-    const message: StoredMessage = {
-      seq: 0,
+    const message = newMessage(now, {
       sid: newSid(mediaUrls.length > 0 ? 'MM' : 'SM'),
       accountSid: req.accountSid,
-      messagingServiceSid: null,
       from: req.from,
       to: req.to,
       body: req.body,
       status: 'receiving',
       direction: 'inbound',
       numSegments: segmentsOf(req.body).segments,
-      price: null,
-      priceUnit: 'USD',
-      errorCode: null,
-      errorMessage: null,
-      dateCreated: now,
-      dateUpdated: now,
       dateSent: now,
-      statusCallback: null,
-      media: mediaUrls.map((url) => ({ sid: newSid('ME'), contentType: contentTypeOf(url), sourceUrl: url, dateCreated: now })),
-      feedback: null,
+      media: mediaFrom(mediaUrls, now),
       plan: [{ at: now + Math.round(this.deliveryMs * 0.1), status: 'received' }],
-      outcome: null,
-    };
+    });
     return this.insert(message);
   }
 
