@@ -17,6 +17,7 @@ import {
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { GraphQLFormattedError } from 'graphql';
 import { createAuthenticator } from './auth.js';
+import { originMatcher, readBody, sendJson } from './http.js';
 import type { Config } from './config.js';
 import { createContext, type GatewayContext, type Services } from './context.js';
 import { IdempotencyStore } from './idempotency.js';
@@ -105,38 +106,6 @@ export function formatError(formatted: GraphQLFormattedError, logger: Logger, er
   return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: ErrorCode.InternalServerError } };
 }
 
-/** True when `origin` matches an allowlist entry; `*` stands for one label or port (no `.`, `:` or `/`). */
-function originAllowed(origin: string, allowlist: readonly string[]): boolean {
-  return allowlist.some((pattern) => {
-    if (pattern === '*') return true;
-    const regex = new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\/]/g, '\\$&')).join('[^/.:]*')}$`);
-    return regex.test(origin);
-  });
-}
-
-/** Reads a body up to `limit` bytes; null when it is larger (the rest is drained, not stored). */
-function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'] ?? '0');
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = declared > limit;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) tooLarge = true;
-      if (!tooLarge) chunks.push(chunk);
-    });
-    req.on('end', () => resolve(tooLarge ? null : Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
-  res.end(text);
-}
-
 function graphqlError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
   sendJson(res, status, { errors: [{ message, extensions: { code } }] }, headers);
 }
@@ -152,6 +121,7 @@ export function createGateway(config: Readonly<Config>, options: GatewayOptions 
     statusBoard: new StatusBoard(),
   };
   const authenticate = createAuthenticator(config.auth);
+  const originAllowed = originMatcher(config.corsOrigins);
 
   const apollo = new ApolloServer<GatewayContext>({
     typeDefs: loadTypeDefs(),
@@ -277,7 +247,7 @@ export function createGateway(config: Readonly<Config>, options: GatewayOptions 
     const origin = req.headers.origin;
     const cors: Record<string, string> = { vary: 'Origin' };
     if (origin !== undefined) {
-      if (!originAllowed(origin, config.corsOrigins)) {
+      if (!originAllowed(origin)) {
         return graphqlError(res, 403, 'FORBIDDEN', 'Origin not allowed', cors);
       }
       cors['access-control-allow-origin'] = origin;

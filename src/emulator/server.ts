@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody } from '../http.js';
 import { computeSignature } from '../twilio/signature.js';
 import { API_VERSION } from '../twilio/wire.js';
 import { createHandler, type EmulatorAccount, type EmulatorHandler } from './handler.js';
@@ -121,22 +122,6 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       await Promise.allSettled([...pending]);
     },
   };
-}
-
-/** Reads a request body as UTF-8 text; null when it is larger than `limit` bytes. */
-function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) tooLarge = true;
-      else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(tooLarge ? null : Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 /** The parameters Twilio posts to a status callback (CONTRACT.md §12). */

@@ -1,0 +1,40 @@
+/** Small node:http helpers shared by the gateway and the emulator. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/**
+ * Reads a request body as UTF-8 text, up to `limit` bytes. Resolves null when it is larger (declared or
+ * actual); the rest is drained, not stored, so memory stays bounded.
+ */
+export function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = Number(req.headers['content-length'] ?? '0') > limit;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) tooLarge = true;
+      if (!tooLarge) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(tooLarge ? null : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** Writes a JSON answer with its length. */
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+/**
+ * A predicate for browser origins allowed by a list of patterns, compiled once. `*` alone allows any
+ * origin; inside an entry it stands for one host label or a port (no `.`, `:` or `/`), so
+ * `http://localhost:*` does not admit `http://localhost:80.evil.example`.
+ */
+export function originMatcher(allowlist: readonly string[]): (origin: string) => boolean {
+  if (allowlist.includes('*')) return () => true;
+  const escape = (part: string) => part.replace(/[.+?^${}()|[\]\\/]/g, '\\$&');
+  const patterns = allowlist.map((pattern) => new RegExp(`^${pattern.split('*').map(escape).join('[^/.:]*')}$`));
+  return (origin) => patterns.some((pattern) => pattern.test(origin));
+}
