@@ -3,8 +3,8 @@
  * timeouts), one method per REST operation, and the retry rules of DESIGN.md §4:
  * - GET and DELETE retry with backoff on 429, 5xx and network errors, honouring `Retry-After` up to a cap;
  *   a DELETE retried into 404 counts as deleted.
- * - A send (POST …/Messages.json) is retried only when Twilio cannot have processed it: 429, or a
- *   connection refused before any byte was written. A reset, a timeout, a 5xx or an unreadable success
+ * - A send (POST …/Messages.json) is retried only when Twilio cannot have processed it: 429, or no
+ *   connection at all (refused, or a connect timeout), so no byte was written. A reset, a timeout, a 5xx or an unreadable success
  *   gives SEND_OUTCOME_UNKNOWN after exactly one POST.
  * Credentials travel only in the Authorization header (not got's username/password, which end up in
  * error messages), and no upstream text reaches an error message.
@@ -186,7 +186,8 @@ async function attempts(upstream: TwilioHttp, c: Call): Promise<unknown> {
   };
   for (let attempt = 0; ; attempt++) {
     const retriesLeft = attempt < policy.retries;
-    const backoff = policy.baseDelayMs * 2 ** attempt;
+    // Exponential, with jitter so that callers who failed together do not retry together.
+    const backoff = policy.baseDelayMs * 2 ** attempt * (0.5 + Math.random() / 2);
     let response: Response<string>;
     try {
       response = await upstream.limiter.run(() => {
@@ -195,12 +196,14 @@ async function attempts(upstream: TwilioHttp, c: Call): Promise<unknown> {
       });
     } catch (error) {
       const code = (error as { code?: string }).code;
-      // A refused connection wrote nothing: every kind of call may go again.
-      if (code === 'ECONNREFUSED' && retriesLeft) {
+      const event = (error as { event?: string }).event;
+      // No connection, no request written: a refused connection or a connect/lookup timeout. Any call may go again.
+      const neverSent = code === 'ECONNREFUSED' || (code === 'ETIMEDOUT' && (event === 'connect' || event === 'lookup'));
+      if (neverSent && retriesLeft) {
         await retrying(attempt, code, backoff);
         continue;
       }
-      if (c.kind === 'send' && code !== 'ECONNREFUSED') throw outcomeUnknown();
+      if (c.kind === 'send' && !neverSent) throw outcomeUnknown();
       if (isRetryable(c.kind) && retriesLeft) {
         await retrying(attempt, code ?? 'network', backoff);
         continue;
