@@ -211,7 +211,8 @@ async function main(): Promise<void> {
     non2xx: c.runs.reduce((a, r) => a + r.non2xx, 0),
     rssMb: peakRssMb(c.proc.child.pid!),
   }));
-  for (const proc of procs) proc.child.kill('SIGTERM');
+  // Servers first (they drain), then the stub, so no request in flight meets a dead upstream.
+  await Promise.all(procs.map((proc) => new Promise((resolve) => proc.child.once('exit', resolve).kill('SIGTERM'))));
   stub.child.kill('SIGTERM');
 
   const find = (target: string, query: string): Row =>
