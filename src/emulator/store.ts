@@ -170,6 +170,8 @@ export class MessageStore {
   readonly deliveryMs: number;
   readonly maxMessages: number;
   private readonly bySid = new Map<string, StoredMessage>();
+  /** Messages with status changes still planned: all that `tick()` needs to look at. */
+  private readonly active = new Set<StoredMessage>();
   private nextSeq = 1;
   private readonly listeners: Array<(change: StatusChange) => void> = [];
 
@@ -255,12 +257,15 @@ export class MessageStore {
 
   /** Removes a message with its media and feedback. */
   delete(sid: string): void {
+    const message = this.bySid.get(sid);
+    if (message) this.active.delete(message);
     this.bySid.delete(sid);
   }
 
   /** Cancels a scheduled message: no further status changes. */
   cancel(message: StoredMessage): void {
     message.plan = [];
+    this.active.delete(message);
     this.setStatus(message, 'canceled', this.clock.now());
     message.from = null;
     message.dateSent = null;
@@ -274,17 +279,19 @@ export class MessageStore {
   /** Applies every planned status change that is due by the clock, in time order, and notifies listeners. */
   tick(): void {
     const now = this.clock.now();
-    for (const message of this.bySid.values()) {
+    for (const message of this.active) {
       while (message.plan.length > 0 && message.plan[0]!.at <= now) {
         const step = message.plan.shift()!;
         this.apply(message, step.status, step.at);
       }
+      if (message.plan.length === 0) this.active.delete(message);
     }
   }
 
   private insert(message: StoredMessage): StoredMessage {
     message.seq = this.nextSeq++;
     this.bySid.set(message.sid, message);
+    if (message.plan.length > 0) this.active.add(message);
     this.evict();
     return message;
   }
@@ -294,11 +301,11 @@ export class MessageStore {
     if (this.bySid.size <= this.maxMessages) return;
     for (const [sid, message] of this.bySid) {
       if (this.bySid.size <= this.maxMessages) return;
-      if (FINAL_STATUSES.has(message.status)) this.bySid.delete(sid);
+      if (FINAL_STATUSES.has(message.status)) this.delete(sid);
     }
     for (const sid of this.bySid.keys()) {
       if (this.bySid.size <= this.maxMessages) return;
-      this.bySid.delete(sid);
+      this.delete(sid);
     }
   }
 

@@ -65,12 +65,16 @@ async function update(
 
 export const Mutation: MutationResolvers = {
   createMessage: async (_root, { input }, ctx) => {
-    const wait = ctx.services.sendRateLimiter.take(ctx.caller.id);
-    if (wait > 0) {
-      throw new UpstreamError(ErrorCode.RateLimited, `Send rate limit reached for this caller; retry in ${wait} s.`, { retryAfter: wait });
-    }
-    if (!input.idempotencyKey) return send(input, ctx);
-    const payload = (await ctx.services.idempotency.run(ctx.caller.id, input.idempotencyKey, () => send(input, ctx))) as MessagePayload;
+    const rateLimited = (): MessagePayload | Promise<MessagePayload> => {
+      const wait = ctx.services.sendRateLimiter.take(ctx.caller.id);
+      if (wait > 0) {
+        throw new UpstreamError(ErrorCode.RateLimited, `Send rate limit reached for this caller; retry in ${wait} s.`, { retryAfter: wait });
+      }
+      return send(input, ctx);
+    };
+    if (!input.idempotencyKey) return rateLimited();
+    // A replay of a key already used costs no send budget: only the first call with a key is counted.
+    const payload = (await ctx.services.idempotency.run(ctx.caller.id, input.idempotencyKey, async () => rateLimited())) as MessagePayload;
     if (payload.message) primeMessages(ctx.loaders, [payload.message]);
     return payload;
   },

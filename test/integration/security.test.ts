@@ -99,6 +99,22 @@ describe('send rate limit per caller', () => {
       await stack.stop();
     }
   });
+
+  it('does not charge the budget for replays of an idempotency key', async () => {
+    const stack = await startStack({ SEND_RATE_LIMIT: '1' });
+    try {
+      const keyed = 'mutation { createMessage(input: { to: "+14155550100", from: "+15005550006", body: "k", idempotencyKey: "once" }) { message { sid } } }';
+      const first = await gql<{ createMessage: { message: { sid: string } } }>(stack.url, keyed);
+      const replay = await gql<{ createMessage: { message: { sid: string } } }>(stack.url, keyed);
+      expect(replay.errors).toBeUndefined();
+      expect(replay.data!.createMessage.message.sid).toBe(first.data!.createMessage.message.sid);
+      const other = await gql(stack.url, SEND);
+      expect(other.errors?.[0]?.extensions?.['code']).toBe('RATE_LIMITED');
+      expect(stack.emu.handler.calls.get('CreateMessage')).toBe(1);
+    } finally {
+      await stack.stop();
+    }
+  });
 });
 
 describe('GraphQL and HTTP limits', () => {
