@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { parseFilterDate, type FilterDate } from '../twilio/dates.js';
 import { isRecipientAddress, isSenderAddress } from '../twilio/phone.js';
-import { moreInfoUrl, type WireError, type WirePageMeta } from '../twilio/wire.js';
+import { MEDIA_SID, MESSAGE_SID, moreInfoUrl, type WireError, type WirePageMeta } from '../twilio/wire.js';
 import { MAGIC_FROM, MAGIC_TO } from './magic.js';
 import { renderFeedback, renderMedia, renderMessage } from './render.js';
 import { FINAL_STATUSES, type MessageStore, type StoredMessage } from './store.js';
@@ -62,8 +62,6 @@ class ApiError extends Error {
   }
 }
 
-const MESSAGE_SID = /^(SM|MM)[0-9a-fA-F]{32}$/;
-const MEDIA_SID = /^ME[0-9a-fA-F]{32}$/;
 const SERVICE_SID = /^MG[0-9a-fA-F]{32}$/;
 const CONTENT_SID = /^HX[0-9a-fA-F]{32}$/;
 const ACCOUNT_PATH = /^\/2010-04-01\/Accounts\/([^/]+)(\/.*)$/;

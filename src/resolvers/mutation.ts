@@ -4,9 +4,8 @@ import { primeMessages, type GatewayContext } from '../context.js';
 import type { CreateMessageParams } from '../twilio/client.js';
 import { toTwilioIso } from '../twilio/dates.js';
 import { ErrorCode, UpstreamError, withUserErrors, type UserError } from '../twilio/errors.js';
-import type { WireMessage } from '../twilio/wire.js';
+import { MESSAGE_SID, type WireMessage } from '../twilio/wire.js';
 
-const MESSAGE_SID = /^(SM|MM)[0-9a-fA-F]{32}$/;
 
 /** The payload of createMessage and the update mutations, over the wire type (the codegen mapper). */
 interface MessagePayload {
@@ -65,16 +64,16 @@ async function update(
 
 export const Mutation: MutationResolvers = {
   createMessage: async (_root, { input }, ctx) => {
-    const rateLimited = (): MessagePayload | Promise<MessagePayload> => {
+    const sendWithinBudget = (): MessagePayload | Promise<MessagePayload> => {
       const wait = ctx.services.sendRateLimiter.take(ctx.caller.id);
       if (wait > 0) {
         throw new UpstreamError(ErrorCode.RateLimited, `Send rate limit reached for this caller; retry in ${wait} s.`, { retryAfter: wait });
       }
       return send(input, ctx);
     };
-    if (!input.idempotencyKey) return rateLimited();
+    if (!input.idempotencyKey) return sendWithinBudget();
     // A replay of a key already used costs no send budget: only the first call with a key is counted.
-    const payload = (await ctx.services.idempotency.run(ctx.caller.id, input.idempotencyKey, async () => rateLimited())) as MessagePayload;
+    const payload = (await ctx.services.idempotency.run(ctx.caller.id, input.idempotencyKey, async () => sendWithinBudget())) as MessagePayload;
     if (payload.message) primeMessages(ctx.loaders, [payload.message]);
     return payload;
   },

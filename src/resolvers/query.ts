@@ -1,10 +1,9 @@
 /** Root query fields: one message, the message list, and `node`. */
 import type { QueryResolvers } from '../__generated__/resolvers.js';
 import { primeMessages } from '../context.js';
+import { MEDIA_SID, MESSAGE_SID } from '../twilio/wire.js';
 import { pageRequest, toConnection } from './connection.js';
 
-const MESSAGE_SID = /^(SM|MM)[0-9a-fA-F]{32}$/;
-const MEDIA_ID = /^((?:SM|MM)[0-9a-fA-F]{32}):(ME[0-9a-fA-F]{32})$/;
 
 export const Query: QueryResolvers = {
   // A SID that cannot exist is answered without an upstream call, as Twilio would: null.
@@ -20,7 +19,9 @@ export const Query: QueryResolvers = {
 
   node: async (_root, { id }, ctx) => {
     if (MESSAGE_SID.test(id)) return ctx.loaders.message.load(id);
-    const media = MEDIA_ID.exec(id);
-    return media ? ctx.twilio.fetchMedia(media[1]!, media[2]!) : null;
+    // A Media global ID is the parent message SID and the media SID, joined by a colon.
+    const [messageSid = '', mediaSid = '', ...rest] = id.split(':');
+    const isMediaId = rest.length === 0 && MESSAGE_SID.test(messageSid) && MEDIA_SID.test(mediaSid);
+    return isMediaId ? ctx.twilio.fetchMedia(messageSid, mediaSid) : null;
   },
 };

@@ -101,6 +101,11 @@ export interface WireError {
   status: number;
 }
 
+/** A message SID: `SM` (SMS) or `MM` (with media) and 32 hex digits. */
+export const MESSAGE_SID = /^(SM|MM)[0-9a-fA-F]{32}$/;
+/** A media SID: `ME` and 32 hex digits. */
+export const MEDIA_SID = /^ME[0-9a-fA-F]{32}$/;
+
 /** The API version prefix of every path. */
 export const API_VERSION = '2010-04-01';
 
