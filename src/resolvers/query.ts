@@ -4,7 +4,6 @@ import { primeMessages } from '../context.js';
 import { MEDIA_SID, MESSAGE_SID } from '../twilio/wire.js';
 import { pageRequest, toConnection } from './connection.js';
 
-
 export const Query: QueryResolvers = {
   // A SID that cannot exist is answered without an upstream call, as Twilio would: null.
   message: (_root, { sid }, ctx) => (MESSAGE_SID.test(sid) ? ctx.loaders.message.load(sid) : null),
