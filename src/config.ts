@@ -2,7 +2,7 @@
  * Configuration: the environment turned into one typed, frozen object. A bad value stops start-up with
  * a one-line error that names the variable (API.md "Configuration").
  */
-import { DEFAULT_ACCOUNT } from './emulator/server.js';
+import { DEFAULT_ACCOUNT } from './emulator/account.js';
 
 /** Credentials and limits for the upstream Twilio API. */
 export interface TwilioConfig {

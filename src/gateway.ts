@@ -208,7 +208,9 @@ export function createGateway(config: Readonly<Config>, options: GatewayOptions 
         body = text;
       }
     }
-    const search = new URL(req.url ?? '/', 'http://gateway.invalid').search;
+    const requestTarget = req.url ?? '/';
+    const queryStart = requestTarget.indexOf('?');
+    const search = queryStart < 0 ? '' : requestTarget.slice(queryStart);
     const httpGraphQLRequest: HTTPGraphQLRequest = { method: method.toUpperCase(), headers, search, body };
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest,

@@ -3,7 +3,8 @@
  * configured, then the gateway. SIGTERM/SIGINT drain in-flight requests before exiting.
  */
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { createEmulator, DEFAULT_ACCOUNT, type Emulator } from './emulator/server.js';
+import { DEFAULT_ACCOUNT } from './emulator/account.js';
+import { createEmulator, type Emulator } from './emulator/server.js';
 import { createGateway } from './gateway.js';
 
 async function main(): Promise<void> {

@@ -7,17 +7,10 @@ import { randomBytes } from 'node:crypto';
 import { parseFilterDate, type FilterDate } from '../twilio/dates.js';
 import { isRecipientAddress, isSenderAddress } from '../twilio/phone.js';
 import { MEDIA_SID, MESSAGE_SID, moreInfoUrl, type WireError, type WirePageMeta } from '../twilio/wire.js';
+import type { EmulatorAccount } from './account.js';
 import { MAGIC_FROM, MAGIC_TO } from './magic.js';
 import { renderFeedback, renderMedia, renderMessage } from './render.js';
 import { FINAL_STATUSES, type MessageStore, type StoredMessage } from './store.js';
-
-/** The account the emulator serves, with the credentials it accepts. */
-export interface EmulatorAccount {
-  accountSid: string;
-  authToken: string;
-  /** API keys (`SK…` SID and secret) that may act for the account. */
-  apiKeys: ReadonlyArray<{ sid: string; secret: string }>;
-}
 
 /** A request as the transport hands it over. */
 export interface EmulatorRequest {

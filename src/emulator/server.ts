@@ -7,16 +7,10 @@ import type { AddressInfo } from 'node:net';
 import { readBody } from '../http.js';
 import { computeSignature } from '../twilio/signature.js';
 import { API_VERSION } from '../twilio/wire.js';
-import { createHandler, type EmulatorAccount, type EmulatorHandler } from './handler.js';
+import { DEFAULT_ACCOUNT, type EmulatorAccount } from './account.js';
+import { createHandler, type EmulatorHandler } from './handler.js';
 import { seedMessages } from './seed.js';
 import { MessageStore, type Clock, type StatusChange } from './store.js';
-
-/** The account the emulator serves when none is configured. */
-export const DEFAULT_ACCOUNT: EmulatorAccount = {
-  accountSid: 'AC0123456789abcdef0123456789abcdef',
-  authToken: 'fedcba9876543210fedcba9876543210',
-  apiKeys: [{ sid: 'SK0123456789abcdef0123456789abcdef', secret: 'emulator-api-key-secret' }],
-};
 
 /** Options of {@link createEmulator}. */
 export interface EmulatorOptions {

@@ -1,7 +1,7 @@
 /** The emulator's handler and store without sockets: lifecycle on a manual clock, encoding, paging, limits. */
 import { createHandler, type EmulatorRequest } from '../../src/emulator/handler.js';
 import { segmentsOf } from '../../src/emulator/segments.js';
-import { DEFAULT_ACCOUNT } from '../../src/emulator/server.js';
+import { DEFAULT_ACCOUNT } from '../../src/emulator/account.js';
 import { ManualClock, MessageStore, type StatusChange } from '../../src/emulator/store.js';
 import { parseFilterDate, parseRfc2822, toRfc2822 } from '../../src/twilio/dates.js';
 import type { WireMessage, WireMessagePage } from '../../src/twilio/wire.js';
