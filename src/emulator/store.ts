@@ -209,7 +209,7 @@ export class MessageStore {
       media: mediaFrom(req.mediaUrls, now),
       outcome: MAGIC_OUTCOME[req.to] ?? null,
     });
-    message.plan = this.planDelivery(message, req.sendAt ?? now, message.status === 'scheduled');
+    message.plan = this.planDelivery(message, req.sendAt ?? now);
     return this.insert(message);
   }
 
@@ -235,7 +235,7 @@ export class MessageStore {
 
   /** Stores a finished message as it was at `at`: for seed data. */
   insertHistoric(fields: Omit<StoredMessage, 'seq' | 'plan' | 'outcome' | 'feedback'>): StoredMessage {
-    return this.insert({ ...fields, seq: 0, plan: [], outcome: null, feedback: null });
+    return this.insert(newMessage(fields.dateCreated, fields));
   }
 
   /** The message with this SID in this account. */
@@ -313,10 +313,10 @@ export class MessageStore {
    * The status changes of an outbound message from `start`: through the Messaging Service's `accepted`
    * or the schedule's `scheduled` to `queued`, then `sending`, `sent` and the final status.
    */
-  private planDelivery(message: StoredMessage, start: number, scheduled: boolean): StoredMessage['plan'] {
+  private planDelivery(message: StoredMessage, start: number): StoredMessage['plan'] {
     const at = (fraction: number): number => start + Math.round(this.deliveryMs * fraction);
     const plan: StoredMessage['plan'] = [];
-    if (scheduled || message.status === 'accepted') plan.push({ at: at(0.1), status: 'queued' });
+    if (message.status === 'scheduled' || message.status === 'accepted') plan.push({ at: at(0.1), status: 'queued' });
     if (message.outcome?.status === 'failed') {
       plan.push({ at: at(0.2), status: 'failed' });
       return plan;

@@ -264,12 +264,7 @@ export class TwilioMessages {
 
   /** `GET /Messages/{sid}.json`; null when Twilio answers 404. */
   async fetchMessage(sid: string): Promise<WireMessage | null> {
-    try {
-      return (await call(this.upstream, { kind: 'read', path: `Messages/${encodeURIComponent(sid)}.json` })) as WireMessage;
-    } catch (error) {
-      if (error instanceof TwilioApiError && error.status === 404) return null;
-      throw error;
-    }
+    return (await this.fetchOrNull(`Messages/${encodeURIComponent(sid)}.json`)) as WireMessage | null;
   }
 
   /** `GET /Messages.json` with Twilio's query parameters (filters, `PageSize`, `Page`, `PageToken`). */
@@ -301,8 +296,13 @@ export class TwilioMessages {
   /** `GET /Messages/{sid}/Media/{mediaSid}.json`; null when Twilio answers 404. */
   async fetchMedia(messageSid: string, mediaSid: string): Promise<WireMedia | null> {
     const path = `Messages/${encodeURIComponent(messageSid)}/Media/${encodeURIComponent(mediaSid)}.json`;
+    return (await this.fetchOrNull(path)) as WireMedia | null;
+  }
+
+  /** A GET of one resource; null when Twilio answers 404. */
+  private async fetchOrNull(path: string): Promise<unknown> {
     try {
-      return (await call(this.upstream, { kind: 'read', path })) as WireMedia;
+      return await call(this.upstream, { kind: 'read', path });
     } catch (error) {
       if (error instanceof TwilioApiError && error.status === 404) return null;
       throw error;
