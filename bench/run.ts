@@ -144,7 +144,10 @@ async function countUpstream(c: Case, stub: Proc): Promise<number> {
   // Requests still in flight from a load run must not be counted against this one.
   await new Promise((resolve) => setTimeout(resolve, 500));
   await fetch(`${stub.url}/__reset`, { method: 'POST' });
-  await fetch(c.proc.url + c.request.path, { method: c.request.method, headers: c.request.headers, body: c.request.body });
+  const response = await fetch(c.proc.url + c.request.path, { method: c.request.method, headers: c.request.headers, body: c.request.body });
+  // Every target must do the whole job: a baseline that answers with errors would measure nothing.
+  const answer = await response.text();
+  if (!response.ok || answer.includes('"errors"')) throw new Error(`${c.target} ${c.query} answered ${response.status}: ${answer.slice(0, 300)}`);
   return stubCalls(stub);
 }
 
@@ -177,6 +180,7 @@ async function main(): Promise<void> {
     ['bare got proxy', [...tsx, 'bench/got-proxy.ts'], [['Q1', { path: '/', method: 'GET', headers: {} }]]],
     ['bare Apollo', [...tsx, 'bench/bare-apollo.ts'], [['Q0', Q0]]],
     ['naive server', [...tsx, 'bench/naive-gateway.ts'], [['Q1', Q1], ['Q2', Q2]]],
+    ['stock Apollo + got', [...tsx, 'bench/stock-apollo.ts'], [['Q1', Q1], ['Q2', Q2]]],
     ['gateway', [...node, 'dist/main.js'], [['Q0', Q0], ['Q1', Q1], ['Q2', Q2], ['Q3', Q3]]],
   ];
   const cases: Case[] = [];
@@ -238,10 +242,12 @@ async function main(): Promise<void> {
     `| Q1 gateway / bare got proxy, p99 | ${fmt(paired(G('Q1'), ['bare got proxy', 'Q1'], 'p99'), 2)} | ≤ 1.5 |`,
     `| Q1 bare got proxy / gateway, CPU µs per request | ${fmt(paired(['bare got proxy', 'Q1'], G('Q1'), 'cpuUs'), 2)} | (≈ req/s ratio when CPU-bound) |`,
     `| Q1 gateway / naive server, req/s | ${fmt(paired(G('Q1'), ['naive server', 'Q1'], 'rps'), 2)} | |`,
+    `| Q1 gateway / stock Apollo + got, req/s | ${fmt(paired(G('Q1'), ['stock Apollo + got', 'Q1'], 'rps'), 2)} | > 1 |`,
     `| Q1 gateway / direct upstream, req/s | ${fmt(paired(G('Q1'), ['direct upstream', 'Q1'], 'rps'), 2)} | (the limit) |`,
     `| Q0 gateway / bare Apollo, req/s | ${fmt(paired(G('Q0'), ['bare Apollo', 'Q0'], 'rps'), 2)} | ≥ 0.83 (within 1.2×) |`,
-    `| Q2 upstream calls, gateway vs naive | ${find('gateway', 'Q2').upstreamPerQuery} vs ${find('naive server', 'Q2').upstreamPerQuery} | 11 (1 + 10) |`,
+    `| Q2 upstream calls: gateway, naive, stock | ${find('gateway', 'Q2').upstreamPerQuery}, ${find('naive server', 'Q2').upstreamPerQuery}, ${find('stock Apollo + got', 'Q2').upstreamPerQuery} | 11 (1 + 10) |`,
     `| Q2 gateway / naive server, req/s | ${fmt(paired(G('Q2'), ['naive server', 'Q2'], 'rps'), 2)} | > 1 |`,
+    `| Q2 gateway / stock Apollo + got, req/s | ${fmt(paired(G('Q2'), ['stock Apollo + got', 'Q2'], 'rps'), 2)} | > 1 |`,
     `| Q3 upstream POSTs per mutation | ${find('gateway', 'Q3').upstreamPerQuery} | 1 |`,
     `| Q3 / Q1 gateway req/s | ${fmt(find('gateway', 'Q3').rps / find('gateway', 'Q1').rps, 2)} | ≥ 0.8 |`,
     `| gateway peak RSS MB | ${fmt(Math.max(...rows.filter((r) => r.target === 'gateway').map((r) => r.rssMb)))} | < 200 |`,
