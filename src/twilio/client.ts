@@ -11,7 +11,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import got, { type Got, type OptionsOfTextResponseBody, type Response } from 'got';
+import got, { type BeforeRequestHook, type Got, type OptionsOfTextResponseBody, type Response } from 'got';
 import type { TwilioConfig } from '../config.js';
 import { redactText, silentLogger, type Logger } from '../log.js';
 import { ErrorCode, TwilioApiError, UpstreamError } from './errors.js';
@@ -63,6 +63,17 @@ export interface TwilioHttp {
 export const DEFAULT_TIMEOUTS: Timeouts = { connect: 3_000, response: 10_000, total: 15_000 };
 export const DEFAULT_RETRY: RetryPolicy = { retries: 2, baseDelayMs: 100, maxDelayMs: 10_000 };
 
+/**
+ * Empties got's `cacheOptions` before each request is built. got spreads them (four keys, even unset)
+ * into the object of ~30 options it hands to node:http, and on Node 20's V8 that shape takes a slow
+ * path which node:http's agent then pays again: about 35 µs of CPU per call, a quarter of got's cost,
+ * measured with the benchmark's stub. We use no HTTP cache, so the options are not needed. Outside a
+ * merge, got's setter replaces the object instead of assigning into it.
+ */
+const dropCacheOptions: BeforeRequestHook = (options) => {
+  options.cacheOptions = {};
+};
+
 /** Builds the one got instance of the process. */
 export function createTwilioHttp(config: TwilioConfig, options: TwilioHttpOptions = {}): TwilioHttp {
   const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
@@ -82,6 +93,7 @@ export function createTwilioHttp(config: TwilioConfig, options: TwilioHttpOption
     throwHttpErrors: false,
     followRedirect: false,
     responseType: 'text',
+    hooks: { beforeRequest: [dropCacheOptions] },
   });
   return {
     got: instance,
