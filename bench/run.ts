@@ -261,7 +261,7 @@ async function main(): Promise<void> {
     if (!ca || !cb) return NaN;
     return median(ca.runs.map((run, i) => run[metric] / Math.max(1e-9, cb.runs[i]![metric])));
   };
-  const fmt = (n: number, digits = 0) => n.toFixed(digits);
+  const fmt = (n: number, digits = 0) => (Number.isNaN(n) ? 'not run' : n.toFixed(digits));
   const lines = [
     `| target | query | req/s | p99 ms | CPU µs/req | upstream calls/query | peak RSS MB | non-2xx |`,
     `|---|---|---:|---:|---:|---:|---:|---:|`,
