@@ -7,13 +7,13 @@
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import got from 'got';
-import type { WireMedia, WireMediaPage, WireMessage, WireMessagePage } from '../src/twilio/wire.js';
 import { loadConfig } from '../src/config.js';
 import { loadTypeDefs } from '../src/gateway.js';
+import { API_VERSION, type WireMedia, type WireMediaPage, type WireMessage, type WireMessagePage } from '../src/twilio/wire.js';
 
 const { twilio } = loadConfig();
 const api = got.extend({
-  prefixUrl: `${twilio.baseUrl}/2010-04-01/Accounts/${twilio.accountSid}/`,
+  prefixUrl: `${twilio.baseUrl}/${API_VERSION}/Accounts/${twilio.accountSid}/`,
   username: twilio.username,
   password: twilio.password,
 });
