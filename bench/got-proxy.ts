@@ -9,7 +9,7 @@
 import { Agent, createServer } from 'node:http';
 import got from 'got';
 import { loadConfig } from '../src/config.js';
-import { createTwilioHttp } from '../src/twilio/client.js';
+import { basicAuthorization, createTwilioHttp } from '../src/twilio/client.js';
 import { API_VERSION } from '../src/twilio/wire.js';
 import { announce, BENCH_MESSAGE_SID } from './shared.js';
 
@@ -19,7 +19,7 @@ const upstream =
     ? createTwilioHttp(twilio).got
     : got.extend({
         prefixUrl: `${twilio.baseUrl}/${API_VERSION}/Accounts/${twilio.accountSid}/`,
-        headers: { authorization: `Basic ${Buffer.from(`${twilio.username}:${twilio.password}`).toString('base64')}` },
+        headers: { authorization: basicAuthorization(twilio) },
         agent: { http: new Agent({ keepAlive: true }) },
       });
 const server = createServer((req, res) => {

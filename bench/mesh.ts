@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import { loadGraphQLSchemaFromOpenAPI } from '@omnigraph/openapi';
 import { createYoga } from 'graphql-yoga';
 import { loadConfig } from '../src/config.js';
+import { basicAuthorization } from '../src/twilio/client.js';
 import { announce } from './shared.js';
 
 const { twilio } = loadConfig();
@@ -18,7 +19,7 @@ if (!specPath) throw new Error('TWILIO_OPENAPI_SPEC is not set');
 const schema = await loadGraphQLSchemaFromOpenAPI('Twilio', {
   source: resolve(specPath),
   endpoint: twilio.baseUrl,
-  operationHeaders: { Authorization: `Basic ${Buffer.from(`${twilio.username}:${twilio.password}`).toString('base64')}` },
+  operationHeaders: { Authorization: basicAuthorization(twilio) },
 });
 const server = createServer(createYoga({ schema, graphiql: false, logging: false }));
 server.keepAliveTimeout = 65_000;

@@ -88,6 +88,11 @@ const requestWithSetOptions: RequestFunction = (url, options) => {
   return (url.protocol === 'https:' ? https : http).request(url, set);
 };
 
+/** The Authorization header value for Twilio's Basic auth (account SID or API key, and its secret). */
+export function basicAuthorization(credentials: Pick<TwilioConfig, 'username' | 'password'>): string {
+  return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+}
+
 /** Builds the one got instance of the process. */
 export function createTwilioHttp(config: TwilioConfig, options: TwilioHttpOptions = {}): TwilioHttp {
   const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
@@ -97,7 +102,7 @@ export function createTwilioHttp(config: TwilioConfig, options: TwilioHttpOption
   const instance = got.extend({
     prefixUrl: `${config.baseUrl}/${API_VERSION}/Accounts/${config.accountSid}/`,
     headers: {
-      authorization: `Basic ${Buffer.from(`${config.username}:${config.password}`).toString('base64')}`,
+      authorization: basicAuthorization(config),
       accept: 'application/json',
       'user-agent': 'twilio-messaging-graphql-gateway/0.1',
     },
