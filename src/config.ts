@@ -23,16 +23,22 @@ export interface AuthConfig {
   jwt: { jwksUrl: string; issuer: string | null; audience: string | null } | null;
   /** True when the gateway runs without caller authentication. */
   disabled: boolean;
+  /** True when that was asked for with GATEWAY_AUTH=none (rather than development's default). */
+  disabledOnPurpose: boolean;
 }
 
 /** The gateway's whole configuration. */
 export interface Config {
   port: number;
+  /** Interface to listen on: 127.0.0.1 in development, 0.0.0.0 in production, unless HOST says otherwise. */
+  host: string;
   production: boolean;
   /** True when no upstream is configured: the gateway starts the embedded emulator and uses it. */
   embeddedEmulator: boolean;
   emulatorPort: number;
   twilio: TwilioConfig;
+  /** True when the upstream is not on this machine: real Twilio, where every send is a billed SMS. */
+  liveUpstream: boolean;
   auth: AuthConfig;
   /** Browser origins allowed; `*` inside an entry stands for one host label or a port (e.g. `http://localhost:*`). */
   corsOrigins: readonly string[];
@@ -40,6 +46,10 @@ export interface Config {
   sendRateLimitPerMinute: number;
   /** Introspection on (always in development; in production only with GATEWAY_INTROSPECTION=true). */
   introspection: boolean;
+  /** Upstream calls one GraphQL request may cause; estimated before execution and enforced during it. */
+  maxUpstreamCallsPerRequest: number;
+  /** Key for signing media URLs; null: a random key per process. */
+  gatewaySecret: string | null;
 }
 
 /** A configuration error; its message is the one line printed at start-up. */
@@ -56,6 +66,19 @@ const API_KEY_SID = /^SK[0-9a-fA-F]{32}$/;
 export const DEFAULT_SEND_RATE_LIMIT = 30;
 /** Default upstream requests in flight: below Twilio's default per-account concurrency of 100. */
 export const DEFAULT_TWILIO_MAX_CONCURRENCY = 25;
+/**
+ * Default upstream calls per GraphQL request: `messages(first: 100)` with every message's media (101 calls)
+ * fits twice; 30 aliased `messages(first: 1000)` with media (30,030) does not.
+ */
+export const DEFAULT_MAX_UPSTREAM_CALLS_PER_REQUEST = 200;
+
+const HOST = /^(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|[0-9A-Fa-f:.]+|\[[0-9A-Fa-f:.]+\])$/;
+const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+/** True for a host name that stays on this machine. */
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK_HOSTS.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
 
 function text(env: Env, name: string): string | null {
   const value = env[name]?.trim();
@@ -122,7 +145,7 @@ function authConfig(env: Env, production: boolean): AuthConfig {
   if (production && !configured && mode !== 'none') {
     throw new ConfigError('GATEWAY_API_KEYS or GATEWAY_JWKS_URL is required in production (or set GATEWAY_AUTH=none on purpose)');
   }
-  return { apiKeys, jwt, disabled: !configured };
+  return { apiKeys, jwt, disabled: !configured, disabledOnPurpose: mode === 'none' };
 }
 
 /** Reads and validates the gateway's configuration. Throws {@link ConfigError} naming the bad variable. */
@@ -133,17 +156,34 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   if (introspectionFlag !== null && introspectionFlag !== 'true' && introspectionFlag !== 'false') {
     throw new ConfigError(`GATEWAY_INTROSPECTION must be "true" or "false", got "${introspectionFlag}"`);
   }
+  const host = text(env, 'HOST') ?? (production ? '0.0.0.0' : '127.0.0.1');
+  if (!HOST.test(host)) throw new ConfigError(`HOST must be an interface address or host name, e.g. 127.0.0.1 or 0.0.0.0; got "${host}"`);
+  const twilio = twilioConfig(env, embeddedEmulator);
+  const liveUpstream = !embeddedEmulator && !isLoopbackHost(new URL(twilio.baseUrl).hostname);
+  const auth = authConfig(env, production);
+  if (liveUpstream && auth.disabled && !auth.disabledOnPurpose) {
+    throw new ConfigError(
+      `live Twilio credentials (${new URL(twilio.baseUrl).host}) and no caller authentication: anyone who reaches this port could send billed SMS. ` +
+        'Set GATEWAY_API_KEYS (or GATEWAY_JWKS_URL), or GATEWAY_AUTH=none to accept that risk',
+    );
+  }
+  const secret = text(env, 'GATEWAY_SECRET');
+  if (secret !== null && secret.length < 32) throw new ConfigError('GATEWAY_SECRET must be at least 32 characters (e.g. openssl rand -hex 32)');
   const config: Config = {
     port: integer(env, 'PORT', 4000, 0, 65535),
+    host,
     production,
     embeddedEmulator,
     emulatorPort: integer(env, 'EMULATOR_PORT', 4010, 0, 65535),
-    twilio: twilioConfig(env, embeddedEmulator),
-    auth: authConfig(env, production),
+    twilio,
+    liveUpstream,
+    auth,
     corsOrigins: env['CORS_ORIGINS'] !== undefined ? list(env, 'CORS_ORIGINS') : production ? [] : ['http://localhost:*', 'http://127.0.0.1:*'],
     publicUrl: httpUrl(env, 'PUBLIC_URL'),
     sendRateLimitPerMinute: integer(env, 'SEND_RATE_LIMIT', DEFAULT_SEND_RATE_LIMIT, 1, 100_000),
     introspection: production ? introspectionFlag === 'true' : introspectionFlag !== 'false',
+    maxUpstreamCallsPerRequest: integer(env, 'MAX_UPSTREAM_CALLS_PER_REQUEST', DEFAULT_MAX_UPSTREAM_CALLS_PER_REQUEST, 1, 100_000),
+    gatewaySecret: secret,
   };
   return Object.freeze(config);
 }

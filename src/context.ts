@@ -3,6 +3,7 @@
  * (DataLoader's cache is per request by design), and who is calling.
  */
 import DataLoader from 'dataloader';
+import { CallBudget } from './cost.js';
 import type { IdempotencyStore } from './idempotency.js';
 import type { SendRateLimiter } from './rate-limit.js';
 import type { StatusBoard } from './status-board.js';
@@ -31,11 +32,15 @@ export interface Services {
   sendRateLimiter: SendRateLimiter;
   /** Statuses reported by status callbacks, newer than Twilio's answers may be. */
   statusBoard: StatusBoard;
+  /** The signed, expiring URL under which the gateway serves a media item's content. */
+  mediaUrl(messageSid: string, mediaSid: string): string;
 }
 
 /** What every resolver receives. */
 export interface GatewayContext {
   twilio: TwilioMessages;
+  /** The request's budget of upstream calls; every call of `twilio` takes from it. */
+  budget: CallBudget;
   loaders: Loaders;
   caller: Caller;
   services: Services;
@@ -49,14 +54,16 @@ export interface GatewayContext {
 const NO_BATCH = { batch: false } as const;
 const one = <V>(load: (key: string) => Promise<V>): DataLoader.BatchLoadFn<string, V> => (keys) => Promise.all([load(keys[0]!)]);
 
-/** Builds the context of one request. */
-export function createContext(services: Services, caller: Caller): GatewayContext {
-  const twilio = new TwilioMessages(services.upstream);
+/** Builds the context of one request, with a budget of `maxUpstreamCalls` Twilio calls. */
+export function createContext(services: Services, caller: Caller, maxUpstreamCalls: number): GatewayContext {
+  const budget = new CallBudget(maxUpstreamCalls);
+  const twilio = new TwilioMessages(services.upstream, () => budget.take());
   // Made on first use: most operations need one loader or none.
   let message: Loaders['message'] | undefined;
   let media: Loaders['media'] | undefined;
   return {
     twilio,
+    budget,
     caller,
     services,
     loaders: {

@@ -4,6 +4,7 @@
  * Twilio status-callback webhook); Apollo owns GraphQL over HTTP. Nothing listens at import:
  * `createGateway(config)` returns a gateway to `start()` and `stop()`.
  */
+import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,24 +16,28 @@ import {
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError } from 'graphql';
 import { createAuthenticator } from './auth.js';
+import { isLoopbackHost, type Config } from './config.js';
+import { createContext, type Caller, type GatewayContext, type Services } from './context.js';
+import { costPlugin } from './cost.js';
 import { originMatcher, readBody, sendJson } from './http.js';
-import type { Config } from './config.js';
-import { createContext, type GatewayContext, type Services } from './context.js';
 import { IdempotencyStore } from './idempotency.js';
 import { aliasLimit, depthLimit, LIMITS, singleSend } from './limits.js';
 import { jsonLogger, type Logger } from './log.js';
+import { formatError } from './masking.js';
+import { MEDIA_PATH, mediaUrls, serveMedia } from './media.js';
 import { SendRateLimiter } from './rate-limit.js';
-import { isMessageStatus, StatusBoard } from './status-board.js';
+import { readinessCheck } from './readiness.js';
+import { StatusBoard } from './status-board.js';
 import type { Resolvers } from './__generated__/resolvers.js';
 import { resolvers } from './resolvers/index.js';
 import { createTwilioHttp, TwilioMessages, type TwilioHttpOptions } from './twilio/client.js';
 import { ErrorCode } from './twilio/errors.js';
-import { isValidSignature } from './twilio/signature.js';
+import { handleStatusCallback, STATUS_CALLBACK_PATH } from './webhooks.js';
 
-/** Path of the webhook Twilio posts status callbacks to. */
-export const STATUS_CALLBACK_PATH = '/twilio/status-callback';
+export { STATUS_CALLBACK_PATH };
+
 /** Largest request body accepted, in bytes. */
 export const MAX_BODY_BYTES = 100 * 1024;
 
@@ -45,7 +50,24 @@ export interface GatewayOptions {
   resolvers?: Resolvers;
   /** Called for every status callback with a valid signature. */
   onStatusCallback?: (params: Record<string, string>) => void;
+  /** HTTP server bounds (tests shorten them). */
+  http?: Partial<HttpLimits>;
 }
+
+/** Bounds on what one client can hold of the HTTP server. */
+export interface HttpLimits {
+  /** Time to receive a request's headers (slow-header clients are cut). */
+  headersTimeoutMs: number;
+  /** Time to receive a whole request. */
+  requestTimeoutMs: number;
+  /** Idle time of a keep-alive connection. */
+  keepAliveTimeoutMs: number;
+  /** Open connections at most; more are refused at accept. */
+  maxConnections: number;
+}
+
+/** Node's defaults are 60 s for headers and 300 s for a request, with no cap on connections. */
+export const DEFAULT_HTTP_LIMITS: HttpLimits = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 65_000, maxConnections: 1_000 };
 
 /** A gateway ready to listen. */
 export interface Gateway {
@@ -84,28 +106,6 @@ mutation Send {
 }
 `;
 
-/** Codes whose messages we wrote ourselves and may show; anything else is masked. */
-const SAFE_CODES: ReadonlySet<string> = new Set([
-  ...Object.values(ErrorCode),
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_REQUEST',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-  'OPERATION_RESOLUTION_FAILURE',
-]);
-
-/** Masks every error we did not make on purpose: no stack, no upstream text, no internals. */
-export function formatError(formatted: GraphQLFormattedError, logger: Logger, error: unknown): GraphQLFormattedError {
-  const code = formatted.extensions?.['code'];
-  if (typeof code === 'string' && SAFE_CODES.has(code)) {
-    const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
-    return { ...formatted, extensions };
-  }
-  logger('error', 'graphql.unexpected_error', { message: error instanceof Error ? error.message : String(error), path: formatted.path });
-  return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: ErrorCode.InternalServerError } };
-}
-
 function graphqlError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
   sendJson(res, status, { errors: [{ message, extensions: { code } }] }, headers);
 }
@@ -113,15 +113,29 @@ function graphqlError(res: ServerResponse, status: number, code: string, message
 /** Builds the gateway for a configuration. */
 export function createGateway(config: Readonly<Config>, options: GatewayOptions = {}): Gateway {
   const logger = options.logger ?? jsonLogger;
+  const limits: HttpLimits = { ...DEFAULT_HTTP_LIMITS, ...options.http };
   const upstream = createTwilioHttp(config.twilio, { logger, ...options.upstream });
+  const media = mediaUrls(config.gatewaySecret ? Buffer.from(config.gatewaySecret) : randomBytes(32));
+  let server: Server | undefined;
+  let url = '';
+  let draining = false;
+  /** The addresses this gateway is known by: PUBLIC_URL, or its own (with `localhost` for a loopback one). */
+  const ownBases = (): string[] => {
+    if (config.publicUrl) return [config.publicUrl];
+    const port = url.slice(url.lastIndexOf(':'));
+    return isLoopbackHost(config.host) || config.host === '0.0.0.0' ? [url, `http://localhost${port}`] : [url];
+  };
   const services: Services = {
     upstream,
     idempotency: new IdempotencyStore(),
     sendRateLimiter: new SendRateLimiter(config.sendRateLimitPerMinute),
     statusBoard: new StatusBoard(),
+    mediaUrl: (messageSid, mediaSid) => media.url(ownBases()[0]!, messageSid, mediaSid),
   };
   const authenticate = createAuthenticator(config.auth);
   const originAllowed = originMatcher(config.corsOrigins);
+  const ready = readinessCheck(() => new TwilioMessages(upstream).ping());
+  const landingPage = !config.production;
 
   const apollo = new ApolloServer<GatewayContext>({
     typeDefs: loadTypeDefs(),
@@ -141,41 +155,19 @@ export function createGateway(config: Readonly<Config>, options: GatewayOptions 
       // Usage and schema reporting need an Apollo key; off explicitly so a stray APOLLO_KEY sends nothing out.
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
-      config.production
-        ? ApolloServerPluginLandingPageDisabled()
-        : ApolloServerPluginLandingPageLocalDefault({ embed: true, document: EXAMPLE_OPERATION, includeCookies: false }),
+      landingPage
+        ? ApolloServerPluginLandingPageLocalDefault({ embed: true, document: EXAMPLE_OPERATION, includeCookies: false })
+        : ApolloServerPluginLandingPageDisabled(),
+      // Refuses an operation whose estimated upstream calls exceed the budget, before any call.
+      costPlugin(config.maxUpstreamCallsPerRequest),
     ],
   });
 
-  let server: Server | undefined;
-  let url = '';
-  let draining = false;
-  let readyUntil = 0;
-
-  const handleStatusCallback = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const body = await readBody(req, MAX_BODY_BYTES);
-    if (body === null) return graphqlError(res, 413, 'PAYLOAD_TOO_LARGE', 'Request body too large');
-    const params = Object.fromEntries(new URLSearchParams(body));
-    const signature = req.headers['x-twilio-signature'];
-    const base = config.publicUrl ?? `http://${req.headers.host ?? 'localhost'}`;
-    const valid =
-      req.method === 'POST' &&
-      typeof signature === 'string' &&
-      config.twilio.authToken !== null &&
-      isValidSignature(config.twilio.authToken, signature, `${base}${req.url ?? ''}`, params);
-    if (!valid) {
-      logger('warn', 'status_callback.rejected', { reason: 'bad signature' });
-      res.writeHead(403).end();
-      return;
-    }
-    const sid = params['MessageSid'] ?? '';
-    const status = params['MessageStatus'] ?? '';
-    if (sid && isMessageStatus(status)) {
-      const held = services.statusBoard.record(sid, status);
-      logger('info', 'status_callback', { messageSid: sid, reported: status, status: held });
-    }
-    options.onStatusCallback?.(params);
-    res.writeHead(204).end();
+  const unauthenticated = (): GraphQLError => {
+    // Apollo reads `http` from the error (its status and a Map of headers) and strips it from the answer.
+    const http = { status: 401, headers: new HeaderMap([['www-authenticate', 'Bearer']]) };
+    const extensions: Record<string, unknown> = { code: ErrorCode.Unauthenticated, http };
+    return new GraphQLError('Send Authorization: Bearer <API key or JWT>', { extensions });
   };
 
   const handleGraphQL = async (req: IncomingMessage, res: ServerResponse, cors: Record<string, string>): Promise<void> => {
@@ -184,14 +176,12 @@ export function createGateway(config: Readonly<Config>, options: GatewayOptions 
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
-    const wantsLandingPage = method === 'GET' && (req.headers.accept ?? '').includes('text/html');
-    const authenticated = wantsLandingPage ? { id: 'landing-page' } : authenticate(req.headers.authorization);
-    const caller = authenticated instanceof Promise ? await authenticated : authenticated;
-    if (!caller) {
-      return graphqlError(res, 401, ErrorCode.Unauthenticated, 'Send Authorization: Bearer <API key or JWT>', {
-        ...cors,
-        'www-authenticate': 'Bearer',
-      });
+    const authenticated = authenticate(req.headers.authorization);
+    const caller: Caller | null = authenticated instanceof Promise ? await authenticated : authenticated;
+    // Without credentials only a GET may go on, and only as far as Apollo's landing page: building the
+    // context (which every operation needs) refuses it, so whatever Apollo does not answer with the page is a 401.
+    if (!caller && !(landingPage && method === 'GET')) {
+      return graphqlError(res, 401, ErrorCode.Unauthenticated, 'Send Authorization: Bearer <API key or JWT>', { ...cors, 'www-authenticate': 'Bearer' });
     }
     let body: unknown = undefined;
     if (method === 'POST') {
@@ -214,7 +204,10 @@ export function createGateway(config: Readonly<Config>, options: GatewayOptions 
     const httpGraphQLRequest: HTTPGraphQLRequest = { method: method.toUpperCase(), headers, search, body };
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest,
-      context: async () => createContext(services, caller),
+      context: async () => {
+        if (!caller) throw unauthenticated();
+        return createContext(services, caller, config.maxUpstreamCallsPerRequest);
+      },
     });
     const outHeaders: Record<string, string> = { ...cors };
     for (const [key, value] of response.headers) outHeaders[key] = value;
@@ -230,20 +223,19 @@ export function createGateway(config: Readonly<Config>, options: GatewayOptions 
   };
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const path = (req.url ?? '/').split('?')[0];
+    const path = (req.url ?? '/').split('?')[0]!;
     if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
-    if (path === '/readyz') {
-      try {
-        if (Date.now() > readyUntil) {
-          await new TwilioMessages(upstream).ping();
-          readyUntil = Date.now() + 5_000;
-        }
-        return sendJson(res, 200, { status: 'ready' });
-      } catch {
-        return sendJson(res, 503, { status: 'upstream unavailable' });
-      }
+    if (path === '/readyz') return (await ready()) ? sendJson(res, 200, { status: 'ready' }) : sendJson(res, 503, { status: 'upstream unavailable' });
+    if (path === STATUS_CALLBACK_PATH) {
+      return handleStatusCallback(req, res, {
+        authToken: config.twilio.authToken,
+        signedBases: ownBases,
+        statusBoard: services.statusBoard,
+        logger,
+        onStatusCallback: options.onStatusCallback,
+      });
     }
-    if (path === STATUS_CALLBACK_PATH) return handleStatusCallback(req, res);
+    if (path.startsWith(MEDIA_PATH)) return serveMedia(req, res, media, new TwilioMessages(upstream), logger);
     if (path !== '/graphql') return sendJson(res, 404, { error: 'Not found. GraphQL is at /graphql.' });
 
     const origin = req.headers.origin;
@@ -273,9 +265,11 @@ export function createGateway(config: Readonly<Config>, options: GatewayOptions 
     },
     services,
     apollo,
-    async start(port = config.port, host = '127.0.0.1') {
+    async start(port = config.port, host = config.host) {
       await apollo.start();
-      server = createServer((req, res) => {
+      // Connections are checked for the header and request timeouts this often (Node's default: every 30 s).
+      const checkEveryMs = Math.max(100, Math.min(1_000, limits.headersTimeoutMs / 2));
+      server = createServer({ connectionsCheckingInterval: checkEveryMs }, (req, res) => {
         // While draining, answers close their connection so that keep-alive clients let go.
         res.on('finish', () => {
           if (draining) server?.closeIdleConnections();
@@ -287,13 +281,17 @@ export function createGateway(config: Readonly<Config>, options: GatewayOptions 
           else res.end();
         });
       });
-      server.keepAliveTimeout = 65_000;
+      server.headersTimeout = limits.headersTimeoutMs;
+      server.requestTimeout = limits.requestTimeoutMs;
+      server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+      server.maxConnections = limits.maxConnections;
       await new Promise<void>((resolve, reject) => {
         server!.once('error', reject);
         server!.listen(port, host, () => resolve());
       });
       const address = server.address() as AddressInfo;
-      url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;
+      const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+      url = `http://${shown}:${address.port}`;
       return url;
     },
     async stop(graceMs = 10_000) {

@@ -19,29 +19,48 @@ function limitError(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
 }
 
-/** Refuses operations nested deeper than `maxDepth` fields (fragments followed, cycles cut). */
+/** Root fields of introspection: their depth is bounded by graphql-js's own MaxIntrospectionDepthRule. */
+const INTROSPECTION_ROOTS: ReadonlySet<string> = new Set(['__schema', '__type']);
+
+/**
+ * Refuses operations nested deeper than `maxDepth` fields. Linear in the document: each fragment's depth
+ * is computed once and reused at every spread, and a spread that closes a cycle adds nothing (graphql's
+ * NoFragmentCyclesRule reports the cycle). Introspection subtrees are not counted: the standard
+ * introspection query that codegen, GraphiQL and Sandbox send is 15 levels deep, and graphql-js bounds
+ * introspection with a rule of its own.
+ */
 export function depthLimit(maxDepth: number) {
   return (context: ValidationContext): ASTVisitor => {
     const fragments = new Map<string, FragmentDefinitionNode>();
     for (const def of context.getDocument().definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
-    const depthOf = (set: SelectionSetNode | undefined, seen: ReadonlySet<string>): number => {
+    const known = new Map<string, number>();
+    const entered = new Set<string>();
+    const fragmentDepth = (name: string): number => {
+      const depth = known.get(name);
+      if (depth !== undefined) return depth;
+      const fragment = fragments.get(name);
+      if (!fragment || entered.has(name)) return 0;
+      entered.add(name);
+      const computed = depthOf(fragment.selectionSet);
+      known.set(name, computed);
+      return computed;
+    };
+    const depthOf = (set: SelectionSetNode | undefined): number => {
       if (!set) return 0;
       let deepest = 0;
       for (const selection of set.selections) {
         let depth = 0;
-        if (selection.kind === Kind.FIELD) depth = selection.selectionSet ? 1 + depthOf(selection.selectionSet, seen) : 1;
-        else if (selection.kind === Kind.INLINE_FRAGMENT) depth = depthOf(selection.selectionSet, seen);
-        else if (!seen.has(selection.name.value)) {
-          depth = depthOf(fragments.get(selection.name.value)?.selectionSet, new Set([...seen, selection.name.value]));
-        }
+        if (selection.kind === Kind.FIELD) {
+          if (!INTROSPECTION_ROOTS.has(selection.name.value)) depth = 1 + depthOf(selection.selectionSet);
+        } else if (selection.kind === Kind.INLINE_FRAGMENT) depth = depthOf(selection.selectionSet);
+        else depth = fragmentDepth(selection.name.value);
         deepest = Math.max(deepest, depth);
-        if (deepest > maxDepth) return deepest;
       }
       return deepest;
     };
     return {
       OperationDefinition(node) {
-        if (depthOf(node.selectionSet, new Set()) > maxDepth) {
+        if (depthOf(node.selectionSet) > maxDepth) {
           context.reportError(limitError(`Query is deeper than the limit of ${maxDepth}`));
         }
       },

@@ -27,9 +27,15 @@ export function isMessageStatus(value: string): value is WireMessageStatus {
   return (MESSAGE_STATUSES as readonly string[]).includes(value);
 }
 
-/** The later of two statuses in the lifecycle; on a tie the first one stays. */
+/**
+ * Statuses nothing follows. A failure is final: a late `read` or `delivered` never turns a failed or
+ * undelivered message into a success. Only `delivered` may still move on (to `read`, on WhatsApp).
+ */
+const TERMINAL: ReadonlySet<WireMessageStatus> = new Set(['failed', 'undelivered', 'canceled', 'received', 'read']);
+
+/** The later of two statuses in the lifecycle; on a tie, or once `current` is terminal, the first one stays. */
 export function laterStatus(current: WireMessageStatus, candidate: WireMessageStatus): WireMessageStatus {
-  return RANK[candidate] > RANK[current] ? candidate : current;
+  return !TERMINAL.has(current) && RANK[candidate] > RANK[current] ? candidate : current;
 }
 
 /** Latest callback status per message SID. */

@@ -8,7 +8,7 @@ import { readBody } from '../http.js';
 import { computeSignature } from '../twilio/signature.js';
 import { API_VERSION } from '../twilio/wire.js';
 import { DEFAULT_ACCOUNT, type EmulatorAccount } from './account.js';
-import { createHandler, type EmulatorHandler } from './handler.js';
+import { createHandler, type EmulatorHandler, type EmulatorResponse } from './handler.js';
 import { seedMessages } from './seed.js';
 import { MessageStore, type Clock, type StatusChange } from './store.js';
 
@@ -50,13 +50,13 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const account = options.account ?? DEFAULT_ACCOUNT;
   const store = new MessageStore({ clock: options.clock, deliveryMs: options.deliveryMs, maxMessages: options.maxMessages });
   if (options.seed ?? true) seedMessages(store, account.accountSid);
-  const handler = createHandler(store, account);
+  let url = '';
+  const handler = createHandler(store, account, { origin: () => url });
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const log = options.log ?? ((line: string) => console.warn(line));
   const pending = new Set<Promise<void>>();
   let server: Server | undefined;
   let timer: NodeJS.Timeout | undefined;
-  let url = '';
 
   store.onStatusChange((change) => {
     const delivery = deliverCallback(account, change).catch((error: unknown) => {
@@ -66,7 +66,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     void delivery.finally(() => pending.delete(delivery));
   });
 
-  const onRequest = async (req: IncomingMessage): Promise<{ status: number; headers: Record<string, string>; body: string }> => {
+  const onRequest = async (req: IncomingMessage): Promise<EmulatorResponse> => {
     const body = await readBody(req, maxBodyBytes);
     if (body === null) {
       return { status: 413, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: 20001, message: 'Request body too large', more_info: 'https://www.twilio.com/docs/errors/20001', status: 413 }) };
@@ -85,6 +85,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       server = createServer((req, res) => {
         onRequest(req).then(
           (answer) => {
+            // byteLength counts a string's UTF-8 bytes and a Buffer's length; HEAD answers keep it without a body.
             res.writeHead(answer.status, { ...answer.headers, 'content-length': Buffer.byteLength(answer.body) });
             res.end(answer.body);
           },

@@ -90,6 +90,6 @@ export const Media: MediaResolvers = {
   sid: (m) => required(m.sid, 'sid'),
   parentSid: (m) => required(m.parent_sid, 'parent_sid'),
   contentType: (m) => required(m.content_type, 'content_type'),
-  url: (m, _args, ctx) => ctx.twilio.mediaContentUrl(m),
+  url: (m, _args, ctx) => ctx.services.mediaUrl(required(m.parent_sid, 'parent_sid'), required(m.sid, 'sid')),
   dateCreated: (m) => required(isoDate(m.date_created), 'date_created'),
 };

@@ -9,8 +9,9 @@
  * Credentials travel only in the Authorization header (not got's username/password, which end up in
  * error messages), and no upstream text reaches an error message.
  */
-import http from 'node:http';
+import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
+import type { Readable } from 'node:stream';
 import got, { type BeforeRequestHook, type Got, type OptionsOfTextResponseBody, type RequestFunction, type Response } from 'got';
 import type { TwilioConfig } from '../config.js';
 import { redactText, silentLogger, type Logger } from '../log.js';
@@ -137,6 +138,16 @@ interface Call {
   path: string;
   searchParams?: URLSearchParams;
   form?: URLSearchParams;
+  /** Retries after the first attempt, when the policy's number is not wanted (readiness checks make none). */
+  retries?: number;
+}
+
+/** The content of a media item, as a stream of at most the size it declares. */
+export interface MediaContent {
+  contentType: string;
+  /** Bytes, when the storage said. */
+  contentLength: number | null;
+  body: Readable;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -211,7 +222,7 @@ async function call(upstream: TwilioHttp, c: Call): Promise<unknown> {
 }
 
 async function attempts(upstream: TwilioHttp, c: Call): Promise<unknown> {
-  const policy = upstream.retry;
+  const policy = c.retries === undefined ? upstream.retry : { ...upstream.retry, retries: c.retries };
   const retrying = async (attempt: number, reason: string | number, delayMs: number): Promise<void> => {
     upstream.logger('warn', 'upstream.retry', { kind: c.kind, path: c.path, attempt: attempt + 1, reason, delayMs });
     await sleep(delayMs);
@@ -287,11 +298,24 @@ export type CreateMessageParams = Record<string, string | readonly string[] | un
  * over the process-wide {@link TwilioHttp}.
  */
 export class TwilioMessages {
-  constructor(private readonly upstream: TwilioHttp) {}
+  /**
+   * @param upstream the process-wide upstream.
+   * @param beforeCall runs before every call this data source makes, and may refuse it by throwing (the
+   *   request's call budget hangs here).
+   */
+  constructor(
+    private readonly upstream: TwilioHttp,
+    private readonly beforeCall: () => void = () => {},
+  ) {}
+
+  private call(c: Call): Promise<unknown> {
+    this.beforeCall();
+    return call(this.upstream, c);
+  }
 
   /** `POST /Messages.json` → 201 Message. Never repeated unless Twilio cannot have processed it. */
   async createMessage(params: CreateMessageParams): Promise<WireMessage> {
-    return (await call(this.upstream, { kind: 'send', path: 'Messages.json', form: toForm(params) })) as WireMessage;
+    return (await this.call({ kind: 'send', path: 'Messages.json', form: toForm(params) })) as WireMessage;
   }
 
   /** `GET /Messages/{sid}.json`; null when Twilio answers 404. */
@@ -301,7 +325,7 @@ export class TwilioMessages {
 
   /** `GET /Messages.json` with Twilio's query parameters (filters, `PageSize`, `Page`, `PageToken`). */
   async listMessages(query: URLSearchParams): Promise<WireMessagePage> {
-    const page = (await call(this.upstream, { kind: 'read', path: 'Messages.json', searchParams: query })) as WireMessagePage;
+    const page = (await this.read({ kind: 'read', path: 'Messages.json', searchParams: query })) as WireMessagePage;
     if (!Array.isArray(page.messages)) throw new UpstreamError(ErrorCode.UpstreamUnavailable, 'Twilio answered a list without messages.');
     return page;
   }
@@ -309,18 +333,18 @@ export class TwilioMessages {
   /** `POST /Messages/{sid}.json`: `Body=""` redacts, `Status=canceled` cancels. */
   async updateMessage(sid: string, params: { Body?: string; Status?: 'canceled' }): Promise<WireMessage> {
     const path = `Messages/${encodeURIComponent(sid)}.json`;
-    return (await call(this.upstream, { kind: 'update', path, form: toForm(params) })) as WireMessage;
+    return (await this.call({ kind: 'update', path, form: toForm(params) })) as WireMessage;
   }
 
   /** `DELETE /Messages/{sid}.json` → 204. */
   async deleteMessage(sid: string): Promise<void> {
-    await call(this.upstream, { kind: 'delete', path: `Messages/${encodeURIComponent(sid)}.json` });
+    await this.call({ kind: 'delete', path: `Messages/${encodeURIComponent(sid)}.json` });
   }
 
   /** `GET /Messages/{sid}/Media.json`: every media of a message (Twilio allows 10 per message). */
   async listMedia(messageSid: string): Promise<WireMedia[]> {
     const path = `Messages/${encodeURIComponent(messageSid)}/Media.json`;
-    const page = (await call(this.upstream, { kind: 'read', path, searchParams: new URLSearchParams({ PageSize: '100' }) })) as WireMediaPage;
+    const page = (await this.read({ kind: 'read', path, searchParams: new URLSearchParams({ PageSize: '100' }) })) as WireMediaPage;
     if (!Array.isArray(page.media_list)) throw new UpstreamError(ErrorCode.UpstreamUnavailable, 'Twilio answered a list without media.');
     return page.media_list;
   }
@@ -332,12 +356,25 @@ export class TwilioMessages {
   }
 
   /** A GET of one resource; null when Twilio answers 404. */
-  private async fetchOrNull(path: string): Promise<unknown> {
+  private fetchOrNull(path: string): Promise<unknown> {
+    return this.read({ kind: 'read', path }, true);
+  }
+
+  /**
+   * A read. Twilio's 4xx about it becomes BAD_USER_INPUT in our words with Twilio's code: a read has no
+   * `userErrors`, and Twilio's own text may carry anything. A 404 is null when `nullOn404`.
+   */
+  private async read(c: Call, nullOn404 = false): Promise<unknown> {
     try {
-      return await call(this.upstream, { kind: 'read', path });
+      return await this.call(c);
     } catch (error) {
-      if (error instanceof TwilioApiError && error.status === 404) return null;
-      throw error;
+      if (!(error instanceof TwilioApiError)) throw error;
+      if (nullOn404 && error.status === 404) return null;
+      const help = error.moreInfo ? ` See ${error.moreInfo}` : '';
+      throw new UpstreamError(ErrorCode.BadUserInput, `Twilio refused the request (error ${error.code}, HTTP ${error.status}).${help}`, {
+        twilioCode: error.code,
+        moreInfo: error.moreInfo,
+      });
     }
   }
 
@@ -346,9 +383,43 @@ export class TwilioMessages {
     return `${this.upstream.baseUrl}${(media.uri ?? '').replace(/\.json$/, '')}`;
   }
 
-  /** A quick authenticated read, for readiness. */
+  /** A quick authenticated read, for readiness: one attempt, no retries. */
   async ping(): Promise<void> {
-    await call(this.upstream, { kind: 'read', path: 'Messages.json', searchParams: new URLSearchParams({ PageSize: '1' }) });
+    await this.call({ kind: 'read', path: 'Messages.json', searchParams: new URLSearchParams({ PageSize: '1' }), retries: 0 });
+  }
+
+  /**
+   * The bytes of a media item: `GET …/Messages/{sid}/Media/{sid}` (no `.json`) with the account's
+   * credentials, which Twilio answers with a redirect to its storage; that hop is made without them. Null
+   * when Twilio has no such media.
+   */
+  async mediaContent(messageSid: string, mediaSid: string): Promise<MediaContent | null> {
+    this.beforeCall();
+    const path = `Messages/${encodeURIComponent(messageSid)}/Media/${encodeURIComponent(mediaSid)}`;
+    const { upstream } = this;
+    const first = await upstream.limiter.run(() => {
+      upstream.requests++;
+      return opened(upstream.got.stream(path, { followRedirect: false }));
+    });
+    let answer = first;
+    const location = first.response.headers.location;
+    const redirected = (first.response.statusCode ?? 0) >= 300 && (first.response.statusCode ?? 0) < 400;
+    if (redirected && location) {
+      first.body.destroy();
+      const target = new URL(location, `${upstream.baseUrl}/`);
+      if (target.protocol !== 'https:' && target.protocol !== 'http:') throw new UpstreamError(ErrorCode.UpstreamUnavailable, 'Twilio redirected media to an unusable address.');
+      // Twilio's storage URL is pre-signed: the account's credentials never go there.
+      answer = await opened(got.stream(target, { timeout: { connect: DEFAULT_TIMEOUTS.connect, response: DEFAULT_TIMEOUTS.response }, retry: { limit: 0 }, maxRedirects: 2 }));
+    }
+    const status = answer.response.statusCode ?? 0;
+    if (status === 200) {
+      const length = Number(answer.response.headers['content-length']);
+      return { contentType: answer.response.headers['content-type'] ?? 'application/octet-stream', contentLength: Number.isInteger(length) ? length : null, body: answer.body };
+    }
+    answer.body.destroy();
+    if (status === 404) return null;
+    if (status === 401 || status === 403) throw new UpstreamError(ErrorCode.UpstreamAuthFailed, 'Twilio refused the gateway\'s credentials (20003).');
+    throw new UpstreamError(ErrorCode.UpstreamUnavailable, `Twilio answered HTTP ${status} for media content.`);
   }
 }
 
@@ -361,4 +432,15 @@ export function toForm(params: Record<string, string | readonly string[] | undef
     else for (const v of value) form.append(key, v);
   }
   return form;
+}
+
+/** Waits for a got stream's response head; network failures become {@link UpstreamError}s. */
+function opened(stream: Readable & { once(event: 'response', listener: (response: IncomingMessage) => void): unknown }): Promise<{ response: IncomingMessage; body: Readable }> {
+  return new Promise((resolve, reject) => {
+    stream.once('response', (response: IncomingMessage) => resolve({ response, body: stream }));
+    stream.once('error', (error: Error) => {
+      const code = (error as { code?: string }).code;
+      reject(code === 'ETIMEDOUT' ? new UpstreamError(ErrorCode.UpstreamTimeout, 'Twilio did not answer in time.') : new UpstreamError(ErrorCode.UpstreamUnavailable, 'Twilio could not be reached.'));
+    });
+  });
 }

@@ -17,6 +17,7 @@ export enum ErrorCode {
   UpstreamUnavailable = 'UPSTREAM_UNAVAILABLE',
   UpstreamTimeout = 'UPSTREAM_TIMEOUT',
   SendOutcomeUnknown = 'SEND_OUTCOME_UNKNOWN',
+  QueryTooExpensive = 'QUERY_TOO_EXPENSIVE',
   InternalServerError = 'INTERNAL_SERVER_ERROR',
 }
 

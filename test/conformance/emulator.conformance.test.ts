@@ -5,6 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import twilio from 'twilio';
+import { mediaBytes } from '../../src/emulator/media-bytes.js';
 import { computeSignature } from '../../src/twilio/signature.js';
 import { startEmulator, twilioClientFor } from '../support/emulator.js';
 
@@ -51,6 +52,38 @@ describe('emulator conformance (driven by twilio-node)', () => {
     expect(media.every((m) => /^ME[0-9a-f]{32}$/.test(m.sid) && m.parentSid === message.sid)).toBe(true);
     const one = await client.messages(message.sid).media(media[0]!.sid).fetch();
     expect(one.sid).toBe(media[0]!.sid);
+  });
+
+  it('MUST redirect media content (Basic auth) with a 307 to a storage URL that serves the bytes without credentials', async () => {
+    const message = await client.messages.create({ to: '+14155550109', from: FROM, mediaUrl: ['https://example.com/pic.png'] });
+    const [media] = await client.messages(message.sid).media.list();
+    const contentUrl = `${emu.url}/2010-04-01/Accounts/${emu.account.accountSid}/Messages/${message.sid}/Media/${media!.sid}`;
+    const authorization = `Basic ${Buffer.from(`${emu.account.accountSid}:${emu.account.authToken}`).toString('base64')}`;
+    const storageCalls = () => emu.handler.calls.get('FetchMediaStorage') ?? 0;
+    const before = storageCalls();
+
+    const anonymous = await fetch(contentUrl, { redirect: 'manual' });
+    expect([anonymous.status, ((await anonymous.json()) as { code: number }).code]).toEqual([401, 20003]);
+    const redirect = await fetch(contentUrl, { redirect: 'manual', headers: { authorization } });
+    await redirect.arrayBuffer();
+    expect(redirect.status).toBe(307);
+    const location = redirect.headers.get('location')!;
+    expect(location).toMatch(new RegExp(`^${emu.url}/emulator/media-content/${message.sid}-${media!.sid}-[A-Za-z0-9_-]{43}$`));
+
+    const content = await fetch(location);
+    const bytes = Buffer.from(await content.arrayBuffer());
+    expect([content.status, content.headers.get('content-type'), content.headers.get('content-length')]).toEqual([200, 'image/png', String(bytes.length)]);
+    expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    expect(bytes.subarray(12, 16).toString('latin1')).toBe('IHDR');
+    expect(bytes.equals(mediaBytes('image/png', media!.sid))).toBe(true);
+
+    const head = await fetch(location, { method: 'HEAD' });
+    expect([head.status, head.headers.get('content-length'), (await head.arrayBuffer()).byteLength]).toEqual([200, String(bytes.length), 0]);
+    const followed = await fetch(contentUrl, { headers: { authorization } });
+    expect([followed.status, followed.redirected, Buffer.from(await followed.arrayBuffer()).equals(bytes)]).toEqual([200, true, true]);
+    const unknown = await fetch(`${emu.url}/emulator/media-content/${message.sid}-${media!.sid}-${'A'.repeat(43)}`);
+    expect([unknown.status, ((await unknown.json()) as { code: number }).code]).toEqual([404, 20404]);
+    expect(storageCalls() - before).toBe(4);
   });
 
   it('MUST fetch a message with every field in Twilio formats', async () => {

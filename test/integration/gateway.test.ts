@@ -69,17 +69,20 @@ describe('gateway ↔ emulator', () => {
           sid: m.media[0]!.sid,
           parentSid: sent.sid,
           contentType: 'image/jpeg',
-          url: `${stack.emu.url}/2010-04-01/Accounts/${stack.emu.account.accountSid}/Messages/${sent.sid}/Media/${m.media[0]!.sid}`,
+          url: expect.stringMatching(new RegExp(`^${stack.url}/media/${sent.sid}/${m.media[0]!.sid}\\?expires=\\d+&signature=[\\w-]{43}$`)) as string,
           dateCreated: wire.dateCreated.toISOString(),
         },
       ],
     };
     expect(m).toEqual(expected);
     expect([calls('FetchMessage'), calls('ListMedia')]).toEqual([1, 1]);
-    const content = await fetch(m.media[0]!.url, {
-      headers: { authorization: `Basic ${Buffer.from(`${stack.emu.account.accountSid}:${stack.emu.account.authToken}`).toString('base64')}` },
-    });
+    // The gateway serves the bytes itself: a browser needs no credentials, and no account SID shows.
+    expect(m.media[0]!.url).not.toContain(stack.emu.account.accountSid);
+    const content = await fetch(m.media[0]!.url);
+    expect(content.status).toBe(200);
     expect(content.headers.get('content-type')).toBe('image/jpeg');
+    const bytes = Buffer.from(await content.arrayBuffer());
+    expect(bytes.subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
   });
 
   it('maps failed deliveries: errorCode and errorMessage', async () => {
@@ -125,7 +128,7 @@ describe('gateway ↔ emulator', () => {
 
     // Root fields resolve in parallel, so priming pays off for lookups that come after the list in the same request.
     stack.emu.handler.resetCalls();
-    const ctx = createContext(stack.gateway.services, { id: 'test' });
+    const ctx = createContext(stack.gateway.services, { id: 'test' }, 1_000);
     const page = await ctx.twilio.listMessages(new URLSearchParams({ To: to, PageSize: '5' }));
     primeMessages(ctx.loaders, page.messages);
     const again = await ctx.loaders.message.load(page.messages[3]!.sid!);

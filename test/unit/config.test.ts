@@ -18,13 +18,33 @@ describe('loadConfig', () => {
   });
 
   it('reads a real account, with the auth token or an API key', () => {
-    const token = loadConfig({ TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: 'tok' });
+    const token = loadConfig({ TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: 'tok', GATEWAY_AUTH: 'none' });
     expect([token.embeddedEmulator, token.twilio.baseUrl, token.twilio.username, token.twilio.password]).toEqual([false, 'https://api.twilio.com', SID, 'tok']);
-    const key = loadConfig({ TWILIO_ACCOUNT_SID: SID, TWILIO_API_KEY: 'SK' + '2'.repeat(32), TWILIO_API_SECRET: 'sec' });
+    const key = loadConfig({ TWILIO_ACCOUNT_SID: SID, TWILIO_API_KEY: 'SK' + '2'.repeat(32), TWILIO_API_SECRET: 'sec', GATEWAY_API_KEYS: 'k' });
     expect([key.twilio.accountSid, key.twilio.username, key.twilio.password]).toEqual([SID, 'SK' + '2'.repeat(32), 'sec']);
   });
 
+  it('refuses live Twilio credentials without caller auth, unless GATEWAY_AUTH=none says so on purpose', () => {
+    const live = { TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: 'tok' };
+    expect(() => loadConfig(live)).toThrow(/GATEWAY_API_KEYS.*GATEWAY_AUTH=none/);
+    expect(loadConfig({ ...live, GATEWAY_AUTH: 'none' })).toMatchObject({ liveUpstream: true, auth: { disabled: true, disabledOnPurpose: true } });
+    // An emulator on this machine is not live: no billed SMS can be sent through it.
+    expect(loadConfig({ ...live, TWILIO_API_BASE_URL: 'http://127.0.0.1:4010' })).toMatchObject({ liveUpstream: false, auth: { disabled: true } });
+    expect(loadConfig({ ...live, TWILIO_API_BASE_URL: 'http://localhost:4010' }).liveUpstream).toBe(false);
+    expect(() => loadConfig({ ...live, TWILIO_API_BASE_URL: 'https://twilio-proxy.example.com' })).toThrow(ConfigError);
+  });
+
+  it('listens on 127.0.0.1 in development and 0.0.0.0 in production, unless HOST says otherwise', () => {
+    expect(loadConfig({}).host).toBe('127.0.0.1');
+    expect(loadConfig({ NODE_ENV: 'production', GATEWAY_API_KEYS: 'k' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ HOST: '::1' }).host).toBe('::1');
+    expect(loadConfig({}).maxUpstreamCallsPerRequest).toBe(200);
+  });
+
   it.each([
+    [{ HOST: 'local host' }, 'HOST'],
+    [{ GATEWAY_SECRET: 'short' }, 'GATEWAY_SECRET'],
+    [{ MAX_UPSTREAM_CALLS_PER_REQUEST: '0' }, 'MAX_UPSTREAM_CALLS_PER_REQUEST'],
     [{ PORT: 'eighty' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
     [{ TWILIO_ACCOUNT_SID: 'AC123' }, 'TWILIO_ACCOUNT_SID'],

@@ -1,4 +1,6 @@
-/** The emulator's handler and store without sockets: lifecycle on a manual clock, encoding, paging, limits. */
+/** The emulator's handler and store without sockets: lifecycle on a manual clock, encoding, paging, limits, media. */
+import { createHash } from 'node:crypto';
+import zlib from 'node:zlib';
 import { createHandler, type EmulatorRequest } from '../../src/emulator/handler.js';
 import { segmentsOf } from '../../src/emulator/segments.js';
 import { DEFAULT_ACCOUNT } from '../../src/emulator/account.js';
@@ -19,7 +21,8 @@ function setup(options: { maxMessages?: number } = {}) {
     for (const [k, v] of Object.entries(form ?? {})) for (const one of [v].flat()) body.append(k, one);
     const req: EmulatorRequest = { method, url, headers: { authorization: auth }, body: body.toString() };
     const res = handler.handle(req);
-    return { status: res.status, json: res.body ? (JSON.parse(res.body) as Record<string, unknown>) : null, headers: res.headers };
+    const text = res.body.toString();
+    return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : null, headers: res.headers };
   };
   const send = (form: Record<string, string | string[]>) => call('POST', `${BASE}/Messages.json`, { From: '+15005550006', ...form });
   return { clock, store, handler, call, send };
@@ -163,5 +166,114 @@ describe('emulator wire details', () => {
     expect(handler.calls.get('CreateMessage')).toBe(1);
     expect(handler.calls.get('ListMessage')).toBe(1);
     expect(handler.totalCalls()).toBe(2);
+  });
+});
+
+describe('emulator media content: a 307 to a storage URL that serves real bytes', () => {
+  const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+  function withMedia(urls: string[]) {
+    const env = setup();
+    const sent = env.send({ To: '+14155550100', MediaUrl: urls }).json as unknown as WireMessage;
+    const media = env.store.get(A.accountSid, sent.sid!)!.media;
+    const raw = (method: string, url: string, headers: Record<string, string> = {}) =>
+      env.handler.handle({ method, url, headers, body: '' });
+    const contentPath = (mediaSid: string) => `${BASE}/Messages/${sent.sid}/Media/${mediaSid}`;
+    const storageUrl = (mediaSid: string) => {
+      const res = raw('GET', contentPath(mediaSid), { authorization: AUTH, host: 'emu.test:4010' });
+      expect(res.status).toBe(307);
+      return res.headers['location']!;
+    };
+    return { ...env, sid: sent.sid!, media, raw, contentPath, storageUrl };
+  }
+
+  /** Walks a PNG's chunks, checking each CRC with node:zlib's own crc32. */
+  function pngChunks(bytes: Buffer): Array<{ type: string; data: Buffer }> {
+    const chunks: Array<{ type: string; data: Buffer }> = [];
+    for (let at = 8; at < bytes.length; ) {
+      const length = bytes.readUInt32BE(at);
+      const typeAndData = bytes.subarray(at + 4, at + 8 + length);
+      expect(bytes.readUInt32BE(at + 8 + length)).toBe(zlib.crc32(typeAndData));
+      chunks.push({ type: typeAndData.subarray(0, 4).toString('latin1'), data: Buffer.from(typeAndData.subarray(4)) });
+      at += 12 + length;
+    }
+    return chunks;
+  }
+
+  it('asks for credentials on the API URL and redirects to a credential-free storage URL on the same host', () => {
+    const { raw, contentPath, storageUrl, media, sid, handler } = withMedia(['https://example.com/a.png']);
+    const denied = raw('GET', contentPath(media[0]!.sid));
+    expect([denied.status, JSON.parse(denied.body.toString()).code]).toEqual([401, 20003]);
+    const location = storageUrl(media[0]!.sid);
+    expect(location).toMatch(new RegExp(`^http://emu\\.test:4010/emulator/media-content/${sid}-${media[0]!.sid}-[A-Za-z0-9_-]{43}$`));
+    const again = raw('GET', contentPath(media[0]!.sid), { authorization: AUTH });
+    expect(again.headers['location']).toBe(`/emulator/media-content/${location.split('/').pop()}`);
+    expect(handler.calls.get('FetchMediaContent')).toBe(3);
+  });
+
+  it('serves a 32×32 RGB PNG without credentials: signature, IHDR first, CRCs, inflated rows of the media colours', () => {
+    const { raw, storageUrl, media, handler } = withMedia(['https://example.com/a.png']);
+    const res = raw('GET', new URL(storageUrl(media[0]!.sid)).pathname);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('image/png');
+    const bytes = res.body as Buffer;
+    expect(Buffer.isBuffer(bytes)).toBe(true);
+    expect([...bytes.subarray(0, 8)]).toEqual(PNG_SIGNATURE);
+    const chunks = pngChunks(bytes);
+    expect(chunks.map((c) => c.type)).toEqual(['IHDR', 'IDAT', 'IEND']);
+    const ihdr = chunks[0]!.data;
+    expect([ihdr.readUInt32BE(0), ihdr.readUInt32BE(4), ...ihdr.subarray(8)]).toEqual([32, 32, 8, 2, 0, 0, 0]);
+    const rows = zlib.inflateSync(chunks[1]!.data);
+    expect(rows.length).toBe(32 * (1 + 32 * 3));
+    const hash = createHash('sha256').update(media[0]!.sid).digest();
+    const first = [hash[0]!, hash[1]!, hash[2]!];
+    const second = first.map((v) => (v + 128) % 256);
+    const pixel = (x: number, y: number) => [...rows.subarray(y * 97 + 1 + 3 * x, y * 97 + 4 + 3 * x)];
+    expect([rows[0], rows[97 * 31]]).toEqual([0, 0]);
+    expect([pixel(0, 0), pixel(7, 7), pixel(8, 0), pixel(0, 8), pixel(8, 8), pixel(31, 31)]).toEqual([first, first, second, second, first, first]);
+    expect(handler.calls.get('FetchMediaStorage')).toBe(1);
+  });
+
+  it('serves the bytes of each content type, the same for the same media and different for another', () => {
+    const urls = ['https://e.com/a.gif', 'https://e.com/b.jpg', 'https://e.com/c.webp', 'https://e.com/d.txt', 'https://e.com/e.mp4', 'https://e.com/f.jpg'];
+    const { raw, storageUrl, media } = withMedia(urls);
+    const fetchBytes = (i: number) => {
+      const res = raw('GET', new URL(storageUrl(media[i]!.sid)).pathname);
+      return { type: res.headers['content-type'], bytes: Buffer.from(res.body) };
+    };
+    const [gif, jpeg, webp, text, mp4, otherJpeg] = urls.map((_, i) => fetchBytes(i));
+    expect(gif!.type).toBe('image/gif');
+    expect(gif!.bytes.subarray(0, 10)).toEqual(Buffer.from([...Buffer.from('GIF89a'), 32, 0, 32, 0]));
+    expect(gif!.bytes.at(-1)).toBe(0x3b);
+    expect(jpeg!.type).toBe('image/jpeg');
+    expect([...jpeg!.bytes.subarray(0, 4), ...jpeg!.bytes.subarray(-2)]).toEqual([0xff, 0xd8, 0xff, 0xe0, 0xff, 0xd9]);
+    const sof = jpeg!.bytes.indexOf(Buffer.from([0xff, 0xc0]));
+    expect([...jpeg!.bytes.subarray(sof + 4, sof + 10)]).toEqual([8, 0, 32, 0, 32, 3]);
+    expect(webp!.bytes.toString('latin1', 0, 4) + webp!.bytes.toString('latin1', 8, 16)).toBe('RIFFWEBPVP8L');
+    expect(webp!.bytes.readUInt32LE(4)).toBe(webp!.bytes.length - 8);
+    expect([text!.type, text!.bytes.toString()]).toEqual(['text/plain', `Emulated media ${media[3]!.sid} (https://e.com/d.txt)\n`]);
+    expect([mp4!.type, mp4!.bytes.length]).toEqual(['video/mp4', 32]);
+    expect(fetchBytes(1).bytes.equals(jpeg!.bytes)).toBe(true);
+    expect(otherJpeg!.bytes.equals(jpeg!.bytes)).toBe(false);
+  });
+
+  it('answers 404/20404 for an unknown media, a forged or damaged token, and a deleted media', () => {
+    const { raw, call, contentPath, storageUrl, media, sid, handler } = withMedia(['https://e.com/a.png', 'https://e.com/b.png']);
+    expect(call('GET', contentPath(`ME${'0'.repeat(32)}`)).json).toMatchObject({ status: 404, code: 20404 });
+    const path = new URL(storageUrl(media[0]!.sid)).pathname;
+    const mac = path.slice(-43);
+    const flipped = (mac[0] === 'A' ? 'B' : 'A') + mac.slice(1);
+    const bad = [
+      path.slice(0, -43) + flipped,
+      path.replace(media[0]!.sid, media[1]!.sid),
+      `/emulator/media-content/${sid}-${media[0]!.sid}`,
+      '/emulator/media-content/nonsense',
+    ];
+    for (const url of bad) expect([url, raw('GET', url).status]).toEqual([url, 404]);
+    expect(raw('POST', path).status).toBe(405);
+    expect(raw('GET', path).status).toBe(200);
+    expect(call('DELETE', `${BASE}/Messages/${sid}/Media/${media[0]!.sid}.json`).status).toBe(204);
+    expect(raw('GET', path).status).toBe(404);
+    expect(handler.calls.get('FetchMediaStorage')).toBe(bad.length + 3);
   });
 });

@@ -22,6 +22,24 @@ describe('GraphQL limits', () => {
     expect(errors.some((e) => e.includes('Cannot spread fragment "F" within itself'))).toBe(true);
   });
 
+  it('stays linear on fragment chains that spread the next fragment twice (2^60 paths, one visit each)', () => {
+    const chain = Array.from({ length: 60 }, (_, i) => `fragment F${i} on Query { ...F${i + 1} ...F${i + 1} n }`).join('\n');
+    // Depth 2 at the end of the chain: within the limit, so the whole chain must really be measured.
+    expect(errorsOf(`{ ...F0 }\n${chain}\nfragment F60 on Query { a { n } }`)).toEqual([]);
+    expect(errorsOf(`{ ...F0 }\n${chain}\nfragment F60 on Query { a { a { a { n } } } }`)).toEqual(['Query is deeper than the limit of 3']);
+  });
+
+  it('reports mutually spreading fragments as a cycle instead of exploring them', () => {
+    const errors = errorsOf('{ ...A } fragment A on Query { a { ...B ...B } } fragment B on Query { ...A ...A n }');
+    expect(errors.some((e) => e.includes('Cannot spread fragment "A" within itself via "B"'))).toBe(true);
+  });
+
+  it('does not count introspection in the depth (graphql-js bounds it with its own rule)', () => {
+    expect(errorsOf('{ __schema { types { fields { type { ofType { ofType { name } } } } } } }')).toEqual([]);
+    const tooDeep = '{ __schema { types { fields { type { fields { type { fields { type { name } } } } } } } } }';
+    expect(errorsOf(tooDeep)).toEqual(['Maximum introspection depth exceeded']);
+  });
+
   it('counts aliases across the document', () => {
     expect(errorsOf('{ x: n y: n }')).toEqual([]);
     expect(errorsOf('{ x: n y: n z: n }')).toEqual(['More than 2 aliases in one document']);
