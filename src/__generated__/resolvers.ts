@@ -15,7 +15,8 @@ export type Scalars = {
   Float: { input: number; output: number; }
   /**
    * An instant in ISO 8601, always in UTC (`2026-01-15T12:00:00.000Z`). Twilio sends RFC 2822
-   * (`Thu, 15 Jan 2026 12:00:00 +0000`); the gateway converts. As input, any ISO 8601 date-time with a zone.
+   * (`Thu, 15 Jan 2026 12:00:00 +0000`); the gateway converts. As input, any ISO 8601 date-time with a zone, or a
+   * plain date (`2026-01-15`), which means that day's midnight in UTC. Dates that do not exist (`2026-02-30`) are refused.
    */
   DateTime: { input: string; output: string; }
   /**
@@ -56,8 +57,9 @@ export type CreateMessageInput = {
   /** The sender: one of the account's numbers, a short code, an alphanumeric sender ID or a channel address. */
   from?: InputMaybe<Scalars['PhoneNumber']['input']>;
   /**
-   * Makes the send safe to retry: a second createMessage with the same key (within 24 hours) returns the first
-   * one's result and sends nothing.
+   * Makes the send safe to retry: a second createMessage with the same key and the same input (within 24 hours)
+   * sends nothing and returns the first one's message as it is now. The same key with other input is the userError
+   * `IDEMPOTENCY_KEY_REUSED`. 1 to 255 visible ASCII characters (a UUID works).
    */
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   /** Up to 10 public URLs of media to attach (makes it an MMS). */
@@ -72,7 +74,7 @@ export type CreateMessageInput = {
   riskCheck?: InputMaybe<RiskCheck>;
   /** Send as MMS even with no media. */
   sendAsMms?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Schedule the send for this time (15 minutes to 35 days ahead); needs `messagingServiceSid`. */
+  /** Schedule the send for this time (15 minutes to 35 days ahead); needs `messagingServiceSid` (without one it is a userError, never an early send). */
   sendAt?: InputMaybe<Scalars['DateTime']['input']>;
   /** Shorten links in the body (needs a Messaging Service with link shortening). */
   shortenUrls?: InputMaybe<Scalars['Boolean']['input']>;
@@ -117,7 +119,10 @@ export type Media = Node & {
   parentSid: Scalars['ID']['output'];
   /** Twilio's media SID (`ME…`). */
   sid: Scalars['ID']['output'];
-  /** Where the content can be downloaded (with the account's credentials, as Twilio requires). */
+  /**
+   * Where a browser can load the content with no headers (an `<img src>`): a link to this gateway, signed and valid
+   * for at least an hour; the gateway fetches the bytes from Twilio with its own credentials. Query again for a fresh one.
+   */
   url: Scalars['URL']['output'];
 };
 
@@ -195,15 +200,15 @@ export type MessageEdge = {
 
 /** Filters on the message list; all are combined with AND. */
 export type MessageFilter = {
-  /** Only messages sent on this UTC day (the date part is used). */
+  /** Only messages sent on this UTC day (the date part is used): `2026-01-15` or any date-time on that day. */
   dateSent?: InputMaybe<Scalars['DateTime']['input']>;
   /** Only messages sent at or after this instant. */
   dateSentAfter?: InputMaybe<Scalars['DateTime']['input']>;
   /** Only messages sent at or before this instant. */
   dateSentBefore?: InputMaybe<Scalars['DateTime']['input']>;
-  /** Only messages from this address (exact match). */
+  /** Only messages from this address (exact match): E.164 with the leading `+`, a channel address, a short code or a sender ID. */
   from?: InputMaybe<Scalars['String']['input']>;
-  /** Only messages to this address (exact match). */
+  /** Only messages to this address (exact match): E.164 with the leading `+`, or a channel address. */
   to?: InputMaybe<Scalars['String']['input']>;
 };
 

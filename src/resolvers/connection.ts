@@ -7,6 +7,7 @@
 import { GraphQLError } from 'graphql';
 import type { MessageFilter } from '../__generated__/resolvers.js';
 import { toTwilioIso } from '../twilio/dates.js';
+import { isRecipientAddress, isSenderAddress } from '../twilio/phone.js';
 import type { WireMessage, WireMessagePage } from '../twilio/wire.js';
 
 /** Largest `first`: Twilio's largest `PageSize`. */
@@ -43,12 +44,19 @@ export function decodeCursor(cursor: string): Cursor {
 export function filterParams(filter: MessageFilter | null | undefined): URLSearchParams {
   const params = new URLSearchParams();
   if (!filter) return params;
-  if (filter.to) params.set('To', filter.to);
-  if (filter.from) params.set('From', filter.from);
+  if (filter.to) params.set('To', address('to', filter.to, isRecipientAddress));
+  if (filter.from) params.set('From', address('from', filter.from, isSenderAddress));
   if (filter.dateSent) params.set('DateSent', filter.dateSent.slice(0, 10));
   if (filter.dateSentBefore) params.set('DateSent<', toTwilioIso(Date.parse(filter.dateSentBefore)));
   if (filter.dateSentAfter) params.set('DateSent>', toTwilioIso(Date.parse(filter.dateSentAfter)));
   return params;
+}
+
+/** A filter address as Twilio stores it; anything else would silently match nothing, so it is refused. */
+function address(field: string, value: string, valid: (value: string) => boolean): string {
+  if (valid(value)) return value;
+  const hint = /^\d{6,15}$/.test(value) ? ` Did you mean "+${value}"?` : '';
+  throw badInput(`filter.${field} must be an address as Twilio stores it: E.164 with the leading + (+14155550100) or a channel address (whatsapp:+14155550100).${hint}`);
 }
 
 function sameFilters(a: URLSearchParams, b: URLSearchParams): boolean {

@@ -3,9 +3,9 @@ import type { CreateMessageInput, MutationResolvers } from '../__generated__/res
 import { primeMessages, type GatewayContext } from '../context.js';
 import type { CreateMessageParams } from '../twilio/client.js';
 import { toTwilioIso } from '../twilio/dates.js';
+import { fingerprint, idempotencyKeyProblem } from '../idempotency.js';
 import { ErrorCode, UpstreamError, withUserErrors, type UserError } from '../twilio/errors.js';
 import { MESSAGE_SID, type WireMessage } from '../twilio/wire.js';
-
 
 /** The payload of createMessage and the update mutations, over the wire type (the codegen mapper). */
 interface MessagePayload {
@@ -50,20 +50,63 @@ async function send(input: CreateMessageInput, ctx: GatewayContext): Promise<Mes
   return { message: result.value, userErrors: result.userErrors };
 }
 
+/** The one answer to a SID that names no message, malformed or unknown alike. */
+function sidNotFound(field: string[], sid: string, twilioCode: number | null = null): UserError {
+  const shape = MESSAGE_SID.test(sid) ? '' : ' (a message SID is SM or MM followed by 32 hex digits)';
+  return { field, code: 'NOT_FOUND', message: `No message ${JSON.stringify(sid.slice(0, 64))} in this account${shape}`, twilioCode, moreInfo: null };
+}
+
+/**
+ * Runs an upstream change of the message `sid`. Twilio's 4xx become userErrors whose `field` names an
+ * argument the mutation has (`arguments`), else its `sid`; a 404 gets the same answer as a malformed SID.
+ */
+async function changeMessage<T>(
+  sid: string,
+  sidField: string[],
+  argumentFields: readonly string[],
+  run: () => Promise<T>,
+): Promise<{ value: T | null; userErrors: UserError[] }> {
+  if (!MESSAGE_SID.test(sid)) return { value: null, userErrors: [sidNotFound(sidField, sid)] };
+  const result = await withUserErrors(sidField.slice(0, -1), run);
+  const userErrors = result.userErrors.map((error) => {
+    if (error.code === 'NOT_FOUND') return sidNotFound(sidField, sid, error.twilioCode);
+    const named = error.field && argumentFields.includes(error.field[error.field.length - 1]!);
+    return named ? error : { ...error, field: sidField };
+  });
+  return { value: result.value, userErrors };
+}
+
 async function update(
   ctx: GatewayContext,
   sid: string,
   change: { Body?: string; Status?: 'canceled' },
   fieldPrefix: string[],
+  argumentFields: readonly string[],
 ): Promise<MessagePayload> {
-  if (!MESSAGE_SID.test(sid)) return { message: null, userErrors: [inputError([...fieldPrefix, 'sid'], 'NOT_FOUND', `No message ${sid}`)] };
-  const result = await withUserErrors(fieldPrefix, () => ctx.twilio.updateMessage(sid, change));
+  const result = await changeMessage(sid, [...fieldPrefix, 'sid'], argumentFields, () => ctx.twilio.updateMessage(sid, change));
   if (result.value) primeMessages(ctx.loaders, [result.value]);
   return { message: result.value, userErrors: result.userErrors };
 }
 
+/** createMessage's own checks, before any budget is taken or call made. */
+function createInputErrors(input: CreateMessageInput): UserError[] {
+  const errors: UserError[] = [];
+  if (input.sendAt && !input.messagingServiceSid) {
+    // Without a Messaging Service Twilio ignores SendAt and sends at once: never an early SMS.
+    errors.push(inputError(['input', 'messagingServiceSid'], 'SCHEDULE_NEEDS_MESSAGING_SERVICE',
+      'sendAt needs messagingServiceSid: Twilio schedules only messages sent through a Messaging Service (without one it would send now)'));
+  }
+  if (input.idempotencyKey !== null && input.idempotencyKey !== undefined) {
+    const problem = idempotencyKeyProblem(input.idempotencyKey);
+    if (problem) errors.push(inputError(['input', 'idempotencyKey'], 'INVALID_IDEMPOTENCY_KEY', problem));
+  }
+  return errors;
+}
+
 export const Mutation: MutationResolvers = {
   createMessage: async (_root, { input }, ctx) => {
+    const invalid = createInputErrors(input);
+    if (invalid.length > 0) return { message: null, userErrors: invalid };
     const sendWithinBudget = (): MessagePayload | Promise<MessagePayload> => {
       const wait = ctx.services.sendRateLimiter.take(ctx.caller.id);
       if (wait > 0) {
@@ -72,10 +115,18 @@ export const Mutation: MutationResolvers = {
       return send(input, ctx);
     };
     if (!input.idempotencyKey) return sendWithinBudget();
+    const { idempotencyKey, ...rest } = input;
     // A replay of a key already used costs no send budget: only the first call with a key is counted.
-    const payload = (await ctx.services.idempotency.run(ctx.caller.id, input.idempotencyKey, async () => sendWithinBudget())) as MessagePayload;
-    if (payload.message) primeMessages(ctx.loaders, [payload.message]);
-    return payload;
+    const claim = ctx.services.idempotency.claim(ctx.caller.id, idempotencyKey, fingerprint(createParams(rest)), async () => sendWithinBudget());
+    if (claim.kind === 'conflict') {
+      return { message: null, userErrors: [inputError(['input', 'idempotencyKey'], 'IDEMPOTENCY_KEY_REUSED',
+        'This idempotencyKey was already used with different input; use a new key for a new message')] };
+    }
+    const payload = (await claim.result) as MessagePayload;
+    if (claim.kind === 'first' || !payload.message?.sid) return payload;
+    // A replay answers with the message as it is now, not as it was when it was sent.
+    const current = await ctx.loaders.message.load(payload.message.sid).catch(() => null);
+    return { ...payload, message: current ?? payload.message };
   },
 
   updateMessage: (_root, { input }, ctx) => {
@@ -85,16 +136,16 @@ export const Mutation: MutationResolvers = {
     if ((input.body === null || input.body === undefined) && !input.status) {
       return { message: null, userErrors: [inputError(['input'], 'NOTHING_TO_UPDATE', 'give body "" (redact) or status CANCELED')] };
     }
-    return update(ctx, input.sid, { Body: input.body ?? undefined, Status: input.status ? 'canceled' : undefined }, ['input']);
+    const change = { Body: input.body ?? undefined, Status: input.status ? ('canceled' as const) : undefined };
+    return update(ctx, input.sid, change, ['input'], ['sid', 'body', 'status']);
   },
 
-  redactMessage: (_root, { sid }, ctx) => update(ctx, sid, { Body: '' }, []),
+  redactMessage: (_root, { sid }, ctx) => update(ctx, sid, { Body: '' }, [], ['sid']),
 
-  cancelMessage: (_root, { sid }, ctx) => update(ctx, sid, { Status: 'canceled' }, []),
+  cancelMessage: (_root, { sid }, ctx) => update(ctx, sid, { Status: 'canceled' }, [], ['sid']),
 
   deleteMessage: async (_root, { sid }, ctx) => {
-    if (!MESSAGE_SID.test(sid)) return { deletedSid: null, userErrors: [inputError(['sid'], 'NOT_FOUND', `No message ${sid}`)] };
-    const result = await withUserErrors([], () => ctx.twilio.deleteMessage(sid));
+    const result = await changeMessage(sid, ['sid'], ['sid'], () => ctx.twilio.deleteMessage(sid));
     if (result.userErrors.length > 0) return { deletedSid: null, userErrors: result.userErrors };
     ctx.loaders.message.clear(sid).prime(sid, null);
     return { deletedSid: sid, userErrors: [] };

@@ -27,11 +27,22 @@ function stringScalar(name: string, description: string, parse: (value: string) 
   });
 }
 
-const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+const ISO_WITH_ZONE = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2})))?$/;
+
+/** True when the numbers name a real calendar date and time (Date.parse rolls 2026-02-30 over into March). */
+function realDateTime(m: RegExpExecArray): boolean {
+  const [year, month, day, hour = 0, minute = 0, second = 0, zoneHours = 0, zoneMinutes = 0] = m.slice(1).map((part) => Number(part ?? 0));
+  const date = new Date(Date.UTC(year!, month! - 1, day!));
+  return date.getUTCMonth() === month! - 1 && date.getUTCDate() === day && hour < 24 && minute < 60 && second < 60 && zoneHours < 24 && zoneMinutes < 60;
+}
 
 export const DateTimeScalar = stringScalar('DateTime', 'ISO 8601 date-time in UTC', (value) => {
-  const ms = ISO_WITH_ZONE.test(value) ? Date.parse(value) : NaN;
-  if (Number.isNaN(ms)) throw badInput(`DateTime must be ISO 8601 with a zone, e.g. 2026-01-15T12:00:00Z; got "${value.slice(0, 40)}"`);
+  const m = ISO_WITH_ZONE.exec(value);
+  // A plain date is that day's midnight in UTC, so a day filter can be given as 2026-01-15.
+  const ms = m && realDateTime(m) ? Date.parse(m[4] === undefined ? `${value}T00:00:00Z` : value) : NaN;
+  if (Number.isNaN(ms)) {
+    throw badInput(`DateTime must be a real date in ISO 8601: 2026-01-15, or a time with a zone such as 2026-01-15T12:00:00Z; got "${value.slice(0, 40)}"`);
+  }
   return new Date(ms).toISOString();
 });
 

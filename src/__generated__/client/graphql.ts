@@ -33,8 +33,9 @@ export type CreateMessageInput = {
   /** The sender: one of the account's numbers, a short code, an alphanumeric sender ID or a channel address. */
   from?: string | null | undefined;
   /**
-   * Makes the send safe to retry: a second createMessage with the same key (within 24 hours) returns the first
-   * one's result and sends nothing.
+   * Makes the send safe to retry: a second createMessage with the same key and the same input (within 24 hours)
+   * sends nothing and returns the first one's message as it is now. The same key with other input is the userError
+   * `IDEMPOTENCY_KEY_REUSED`. 1 to 255 visible ASCII characters (a UUID works).
    */
   idempotencyKey?: string | null | undefined;
   /** Up to 10 public URLs of media to attach (makes it an MMS). */
@@ -49,7 +50,7 @@ export type CreateMessageInput = {
   riskCheck?: RiskCheck | null | undefined;
   /** Send as MMS even with no media. */
   sendAsMms?: boolean | null | undefined;
-  /** Schedule the send for this time (15 minutes to 35 days ahead); needs `messagingServiceSid`. */
+  /** Schedule the send for this time (15 minutes to 35 days ahead); needs `messagingServiceSid` (without one it is a userError, never an early send). */
   sendAt?: string | null | undefined;
   /** Shorten links in the body (needs a Messaging Service with link shortening). */
   shortenUrls?: boolean | null | undefined;
@@ -76,15 +77,15 @@ export type MessageDirection =
 
 /** Filters on the message list; all are combined with AND. */
 export type MessageFilter = {
-  /** Only messages sent on this UTC day (the date part is used). */
+  /** Only messages sent on this UTC day (the date part is used): `2026-01-15` or any date-time on that day. */
   dateSent?: string | null | undefined;
   /** Only messages sent at or after this instant. */
   dateSentAfter?: string | null | undefined;
   /** Only messages sent at or before this instant. */
   dateSentBefore?: string | null | undefined;
-  /** Only messages from this address (exact match). */
+  /** Only messages from this address (exact match): E.164 with the leading `+`, a channel address, a short code or a sender ID. */
   from?: string | null | undefined;
-  /** Only messages to this address (exact match). */
+  /** Only messages to this address (exact match): E.164 with the leading `+`, or a channel address. */
   to?: string | null | undefined;
 };
 
