@@ -38,3 +38,12 @@ export function originMatcher(allowlist: readonly string[]): (origin: string) =>
   const patterns = allowlist.map((pattern) => new RegExp(`^${pattern.split('*').map(escape).join('[^/.:]*')}$`));
   return (origin) => patterns.some((pattern) => pattern.test(origin));
 }
+
+/** A one-line hint for a port that is taken, instead of a stack trace. */
+export function listenHint(error: unknown, variable: string, port: number): string | null {
+  const code = (error as { code?: unknown }).code;
+  if (code === 'EADDRINUSE') return `port ${port} is already in use: stop what is listening there, or set ${variable} to another port`;
+  if (code === 'EACCES') return `no permission to listen on port ${port}: set ${variable} to a port above 1023`;
+  if (code === 'EADDRNOTAVAIL') return `this machine has no interface with the address in HOST`;
+  return null;
+}

@@ -6,6 +6,8 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { DEFAULT_ACCOUNT } from './emulator/account.js';
 import { createEmulator, type Emulator } from './emulator/server.js';
 import { createGateway } from './gateway.js';
+import { listenHint } from './http.js';
+import { postureWarnings } from './posture.js';
 
 async function main(): Promise<void> {
   let config: Readonly<Config> = loadConfig();
@@ -19,7 +21,17 @@ async function main(): Promise<void> {
     console.log('  (set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN to use a real Twilio account)');
   }
   const gateway = createGateway(config);
-  const url = await gateway.start(config.port, config.production ? '0.0.0.0' : '127.0.0.1');
+  let url: string;
+  try {
+    url = await gateway.start(config.port, config.host);
+  } catch (error) {
+    const hint = listenHint(error, 'PORT', config.port);
+    if (!hint) throw error;
+    console.error(`gateway: ${hint}`);
+    await emulator?.stop();
+    process.exit(1);
+  }
+  for (const warning of postureWarnings(config, url)) console.warn(warning);
   console.log(`GraphQL gateway on ${url}/graphql${config.production ? '' : ' (open it in a browser for Apollo Sandbox)'}`);
 
   let stopping = false;

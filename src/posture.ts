@@ -1,0 +1,29 @@
+/**
+ * What a person starting the gateway must not miss: the risks of the posture the configuration puts it in.
+ * Printed by `npm start` before anything else it says, one warning per line.
+ */
+import type { Config } from './config.js';
+import { DEFAULT_ACCOUNT } from './emulator/account.js';
+import { STATUS_CALLBACK_PATH } from './webhooks.js';
+
+/** The warnings for a configuration, given the address the gateway listens on. */
+export function postureWarnings(config: Readonly<Config>, url: string): string[] {
+  const warnings: string[] = [];
+  if (config.liveUpstream && config.auth.disabled) {
+    warnings.push(
+      `WARNING: live Twilio account and GATEWAY_AUTH=none: anyone who can reach ${url} can send billed SMS from it. ` +
+        'Set GATEWAY_API_KEYS or GATEWAY_JWKS_URL unless this port is reachable by you alone.',
+    );
+  }
+  if (!config.publicUrl) {
+    const published = config.twilio.authToken === DEFAULT_ACCOUNT.authToken ? ' with the published emulator token' : '';
+    warnings.push(
+      `WARNING: PUBLIC_URL is not set: status callbacks are checked against this gateway's own address (${url}${STATUS_CALLBACK_PATH})${published}; ` +
+        'Twilio cannot reach it from the internet. Set PUBLIC_URL to the address Twilio posts to.',
+    );
+  }
+  if (config.production && config.embeddedEmulator) {
+    warnings.push('WARNING: production with the embedded emulator: no real message is sent. Set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN.');
+  }
+  return warnings;
+}
