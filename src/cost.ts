@@ -44,10 +44,12 @@ const CALLS: Readonly<Record<string, number>> = {
 const PAGE_LISTS: ReadonlySet<string> = new Set(['MessageConnection.edges', 'MessageConnection.nodes']);
 
 /**
- * The most Twilio calls `operation` can cause. Linear in the document: a fragment is costed once per page
- * size it is used with. Root fields add up (each makes its own call); inside an object the most expensive
- * selection counts, because every selection of one object reads the same cached loads (a connection's
- * `nodes` and `edges { node }` are the same messages, two `media` aliases one list call).
+ * The most Twilio calls `operation` can cause, linear in the document. Root fields add up, one call each,
+ * except that fields with the same response key are merged by GraphQL into one execution (so a fragment
+ * spread twice at the root costs once). Inside an object the most expensive selection counts, because all
+ * selections of one object read the same cached loads: a connection's `nodes` and `edges { node }` are the
+ * same messages, and two `media` aliases are one list call. (Were a type to get two different costly fields,
+ * this would undercount; the per-request counter still stops execution at the budget.)
  */
 export function estimateUpstreamCalls(
   schema: GraphQLSchema,
@@ -63,54 +65,77 @@ export function estimateUpstreamCalls(
   for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
   const known = new Map<string, number>();
   const entered = new Set<string>();
-
-  const fragmentCost = (name: string, pageSize: number, root: boolean): number => {
-    const key = `${name}|${pageSize}|${root}`;
-    const cost = known.get(key);
-    if (cost !== undefined) return cost;
-    const fragment = fragments.get(name);
-    const type = fragment ? schema.getType(fragment.typeCondition.name.value) : undefined;
-    // A cycle is refused by validation before this runs; cut it all the same.
-    if (!fragment || !type || entered.has(key) || !isCompositeType(type)) return 0;
-    entered.add(key);
-    const computed = selectionCost(fragment.selectionSet, type, pageSize, root);
-    known.set(key, computed);
-    return computed;
+  const typeOf = (name: string | undefined, fallback: GraphQLCompositeType): GraphQLCompositeType | null => {
+    const type = name === undefined ? fallback : schema.getType(name);
+    return type && isCompositeType(type) ? type : null;
   };
 
-  const selectionCost = (set: SelectionSetNode, type: GraphQLCompositeType, pageSize: number, root: boolean): number => {
-    let total = 0;
-    const add = (cost: number): void => {
-      total = root ? total + cost : Math.max(total, cost);
-    };
+  /** The calls one field makes, with what its selection makes for each item it returns. */
+  const fieldCost = (selection: FieldNode, type: GraphQLCompositeType, pageSize: number): number => {
+    if (!isObjectType(type)) return 0; // only __typename can be selected on an abstract type itself
+    const field = type.getFields()[selection.name.value];
+    if (!field) return 0; // introspection: no upstream call
+    const name = `${type.name}.${field.name}`;
+    const own = CALLS[name] ?? 0;
+    const child = typeOf(getNamedType(field.type).name, type);
+    if (!selection.selectionSet || !child) return own;
+    const childPageSize = name === 'Query.messages' ? pageSizeOf(field, selection, values) : pageSize;
+    const perItem = objectCost(selection.selectionSet, child, childPageSize);
+    return own + (PAGE_LISTS.has(name) ? pageSize * perItem : perItem);
+  };
+
+  /** The calls of one object's selection: its costliest selection (see above). Fragments are costed once per page size. */
+  const objectCost = (set: SelectionSetNode, type: GraphQLCompositeType, pageSize: number): number => {
+    let most = 0;
     for (const selection of set.selections) {
-      if (selection.kind === Kind.FRAGMENT_SPREAD) {
-        add(fragmentCost(selection.name.value, pageSize, root));
-        continue;
+      let cost = 0;
+      if (selection.kind === Kind.FIELD) cost = fieldCost(selection, type, pageSize);
+      else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const condition = typeOf(selection.typeCondition?.name.value, type);
+        cost = condition ? objectCost(selection.selectionSet, condition, pageSize) : 0;
+      } else {
+        const key = `${selection.name.value}|${pageSize}`;
+        const fragment = fragments.get(selection.name.value);
+        const condition = fragment ? typeOf(fragment.typeCondition.name.value, type) : null;
+        if (known.has(key)) cost = known.get(key)!;
+        // A cycle is refused by validation before this runs; cut it all the same.
+        else if (fragment && condition && !entered.has(key)) {
+          entered.add(key);
+          cost = objectCost(fragment.selectionSet, condition, pageSize);
+          known.set(key, cost);
+        }
       }
-      if (selection.kind === Kind.INLINE_FRAGMENT) {
-        const condition = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : type;
-        if (condition && isCompositeType(condition)) add(selectionCost(selection.selectionSet, condition, pageSize, root));
-        continue;
-      }
-      if (!isObjectType(type)) continue; // only __typename can be selected on an abstract type itself
-      const field = type.getFields()[selection.name.value];
-      if (!field) continue; // introspection fields: no upstream call
-      const name = `${type.name}.${field.name}`;
-      let cost = CALLS[name] ?? 0;
-      if (selection.selectionSet) {
-        const child = getNamedType(field.type);
-        const childPageSize = name === 'Query.messages' ? pageSizeOf(field, selection, values) : pageSize;
-        const perItem = isCompositeType(child) ? selectionCost(selection.selectionSet, child, childPageSize, false) : 0;
-        cost += PAGE_LISTS.has(name) ? pageSize * perItem : perItem;
-      }
-      add(cost);
+      most = Math.max(most, cost);
     }
-    return total;
+    return most;
+  };
+
+  /** Root fields by response key; each fragment is walked once, since a second spread adds only merged fields. */
+  const rootFields = new Map<string, number>();
+  const walked = new Set<string>();
+  const collectRoot = (set: SelectionSetNode, type: GraphQLCompositeType): void => {
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD) {
+        const key = selection.alias?.value ?? selection.name.value;
+        rootFields.set(key, Math.max(rootFields.get(key) ?? 0, fieldCost(selection, type, 0)));
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const condition = typeOf(selection.typeCondition?.name.value, type);
+        if (condition) collectRoot(selection.selectionSet, condition);
+      } else if (!walked.has(selection.name.value)) {
+        walked.add(selection.name.value);
+        const fragment = fragments.get(selection.name.value);
+        const condition = fragment ? typeOf(fragment.typeCondition.name.value, type) : null;
+        if (fragment && condition) collectRoot(fragment.selectionSet, condition);
+      }
+    }
   };
 
   const rootType = operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'query' ? schema.getQueryType() : null;
-  return rootType ? selectionCost(operation.selectionSet, rootType, 0, true) : 0;
+  if (!rootType) return 0;
+  collectRoot(operation.selectionSet, rootType);
+  let total = 0;
+  for (const cost of rootFields.values()) total += cost;
+  return total;
 }
 
 /** The page size a `messages` field asks for; what the resolver would refuse costs nothing, so it is capped. */

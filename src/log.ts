@@ -8,10 +8,14 @@ export type Logger = (level: 'info' | 'warn' | 'error', event: string, fields?: 
 
 const SECRET_KEY = /authorization|token|secret|password|api[-_]?key|cookie|signature/i;
 
+/** `name=value` and `name: value` pairs whose name says credential (query strings, headers, prose). */
+const SECRET_PAIR = /\b([\w-]*(?:token|secret|password|passwd|api[-_]?key|signature|credential|session)[\w-]*)(["']?\s*[:=]\s*["']?)[^\s&"',;]+/gi;
+
 /** Removes credentials and account SIDs from a string. */
 export function redactText(text: string): string {
   return text
     .replace(/\b(Basic|Bearer)\s+[A-Za-z0-9+/=._~-]+/gi, '$1 [redacted]')
+    .replace(SECRET_PAIR, '$1$2[redacted]')
     .replace(/\bAC[0-9a-fA-F]{32}\b/g, 'AC[redacted]')
     .replace(/\/\/[^/\s:@]+:[^/\s@]+@/g, '//[redacted]@');
 }

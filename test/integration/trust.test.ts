@@ -334,3 +334,38 @@ describe('readiness and slow clients', () => {
     }
   });
 });
+
+describe('media through the gateway', () => {
+  let stack: Stack;
+  let url: string;
+  beforeAll(async () => {
+    stack = await startStack({ GATEWAY_API_KEYS: 'trust-key-0123456789' });
+    const sent = await gql<SendResult>(stack.url, send('body: "pic", mediaUrls: ["https://example.com/cat.png"]'), undefined, KEY);
+    const sid = sent.data!.createMessage.message!.sid;
+    const media = await gql<{ message: { media: Array<{ url: string }> } }>(stack.url, `{ message(sid: "${sid}") { media { url } } }`, undefined, KEY);
+    url = media.data!.message.media[0]!.url;
+  });
+  afterAll(() => stack.stop());
+
+  it('serves the bytes to a browser with no credentials, never as a page of the gateway', async () => {
+    stack.emu.handler.resetCalls();
+    const response = await fetch(url);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('image/png');
+    expect(response.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox");
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    const bytes = Buffer.from(await response.arrayBuffer());
+    expect(bytes.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    expect(Number(response.headers.get('content-length'))).toBe(bytes.length);
+    expect([stack.emu.handler.calls.get('FetchMediaContent'), stack.emu.handler.calls.get('FetchMediaStorage')]).toEqual([1, 1]);
+  });
+
+  it('answers 403 to a forged or altered link, before any upstream call', async () => {
+    stack.emu.handler.resetCalls();
+    const forged = url.replace(/signature=([\w-])/, (_m, c: string) => `signature=${c === 'A' ? 'B' : 'A'}`);
+    const later = url.replace(/expires=(\d+)/, (_m, e: string) => `expires=${Number(e) + 3_600_000}`);
+    const otherMedia = url.replace(/\/ME[0-9a-f]{32}\?/, `/ME${'0'.repeat(32)}?`);
+    for (const bad of [forged, later, otherMedia, url.split('?')[0]!]) expect((await fetch(bad)).status).toBe(403);
+    expect(stack.emu.handler.totalCalls()).toBe(0);
+  });
+});

@@ -14,3 +14,18 @@ describe('redaction', () => {
     expect(out).toContain('visible');
   });
 });
+
+describe('redactText on name=value credentials', () => {
+  it.each([
+    ['Invalid To token=abcd1234secret', 'Invalid To token=[redacted]'],
+    ['see https://x.example/cb?auth_token=s3cr3t&To=+1415', 'see https://x.example/cb?auth_token=[redacted]&To=+1415'],
+    ['{"api_key": "k-123", "ok": 1}', '{"api_key": "[redacted]", "ok": 1}'],
+    ['X-Twilio-Signature: abc/def=', 'X-Twilio-Signature: [redacted]'],
+  ])('redacts %j', (input, expected) => {
+    expect(redactText(input)).toBe(expected);
+  });
+
+  it('leaves ordinary words alone', () => {
+    expect(redactText('The token bucket is empty; retry later.')).toBe('The token bucket is empty; retry later.');
+  });
+});
