@@ -136,6 +136,17 @@ export function createGateway(config: Readonly<Config>, options: GatewayOptions 
   const originAllowed = originMatcher(config.corsOrigins);
   const ready = readinessCheck(() => new TwilioMessages(upstream).ping());
   const landingPage = !config.production;
+  /**
+   * On a loopback interface, only loopback names (and PUBLIC_URL's host) may be asked for: a web page whose
+   * name an attacker re-points at 127.0.0.1 (DNS rebinding) reaches the gateway as its own origin, with
+   * its own name in Host, and would otherwise read everything an open development gateway serves.
+   */
+  const publicHost = config.publicUrl ? new URL(config.publicUrl).hostname : null;
+  const hostAllowed = (header: string | undefined): boolean => {
+    if (!isLoopbackHost(config.host)) return true;
+    const name = header?.replace(/:\d+$/, '').toLowerCase() ?? '';
+    return isLoopbackHost(name) || name === publicHost;
+  };
 
   const apollo = new ApolloServer<GatewayContext>({
     typeDefs: loadTypeDefs(),
@@ -223,6 +234,9 @@ export function createGateway(config: Readonly<Config>, options: GatewayOptions 
   };
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (!hostAllowed(req.headers.host)) {
+      return sendJson(res, 421, { error: 'This gateway listens on this machine only: use http://localhost or http://127.0.0.1 (or set PUBLIC_URL).' });
+    }
     const path = (req.url ?? '/').split('?')[0]!;
     if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (path === '/readyz') return (await ready()) ? sendJson(res, 200, { status: 'ready' }) : sendJson(res, 503, { status: 'upstream unavailable' });

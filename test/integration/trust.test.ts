@@ -179,7 +179,9 @@ describe('status callbacks', () => {
   const statusOf = async () => (await gql<{ message: { status: string } }>(stack.url, `{ message(sid: "${sid}") { status } }`)).data!.message.status;
 
   it('without PUBLIC_URL, verify against the gateway\'s own address, never the Host header', async () => {
-    expect(await callback({ MessageSid: sid, MessageStatus: 'sent' }, 'http://evil.example/twilio/status-callback', 'evil.example')).toBe(403);
+    // A loopback name the gateway is reachable by, but not its own address: signed for what Host claims.
+    const claimed = own().replace('127.0.0.1', '127.0.0.2');
+    expect(await callback({ MessageSid: sid, MessageStatus: 'sent' }, claimed, new URL(claimed).host)).toBe(403);
     expect(await callback({ MessageSid: sid, MessageStatus: 'sent' }, own())).toBe(204);
     const localhost = own().replace('127.0.0.1', 'localhost');
     expect(await callback({ MessageSid: sid, MessageStatus: 'sent' }, localhost)).toBe(204);
@@ -281,6 +283,33 @@ describe('one clear answer to each mistake', () => {
     for (const impossible of ['2026-02-30', '2026-02-30T00:00:00Z', '2026-01-15T24:00:00Z']) {
       const result = await gql(stack.url, `{ messages(filter: { dateSentAfter: "${impossible}" }) { nodes { sid } } }`);
       expect(result.errors?.[0]?.message).toContain('DateTime must be a real date');
+    }
+  });
+});
+
+describe('a development gateway on 127.0.0.1', () => {
+  it('answers only to loopback host names, so a rebound DNS name cannot read it', async () => {
+    const stack = await startStack();
+    try {
+      const ask = (host: string): Promise<number> =>
+        new Promise((resolve, reject) => {
+          const req = httpRequest(`${stack.url}/graphql?query=${encodeURIComponent('{ messages(first: 1) { nodes { body } } }')}`, {
+            headers: { host, 'apollo-require-preflight': '1' },
+          }, (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          });
+          req.on('error', reject);
+          req.end();
+        });
+      const { port } = new URL(stack.url);
+      stack.emu.handler.resetCalls();
+      expect(await ask(`attacker.example:${port}`)).toBe(421);
+      expect(stack.emu.handler.totalCalls()).toBe(0);
+      expect(await ask(`localhost:${port}`)).toBe(200);
+      expect(await ask(`127.0.0.1:${port}`)).toBe(200);
+    } finally {
+      await stack.stop();
     }
   });
 });
