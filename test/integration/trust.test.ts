@@ -350,6 +350,12 @@ describe('readiness and slow clients', () => {
       const slow = await open();
       slow.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n');
       expect(await closed(slow)).toContain('408');
+      const trickle = await open();
+      trickle.write('POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"query":');
+      const timer = setInterval(() => trickle.writable && trickle.write(' '), 100);
+      const trickled = await closed(trickle);
+      clearInterval(timer);
+      expect(trickled).toContain('408');
 
       const [a, b] = [await open(), await open()];
       const third = await open();
