@@ -15,11 +15,15 @@ export function postureWarnings(config: Readonly<Config>, url: string): string[]
         'Set GATEWAY_API_KEYS or GATEWAY_JWKS_URL unless this port is reachable by you alone.',
     );
   }
-  if (!config.publicUrl) {
-    const published = config.twilio.authToken === DEFAULT_ACCOUNT.authToken ? ' with the published emulator token' : '';
+  if (config.twilio.authToken === DEFAULT_ACCOUNT.authToken) {
     warnings.push(
-      `WARNING: PUBLIC_URL is not set: status callbacks are checked against this gateway's own address (${url}${STATUS_CALLBACK_PATH})${published}; ` +
-        'Twilio cannot reach it from the internet. Set PUBLIC_URL to the address Twilio posts to.',
+      `WARNING: status callbacks (${url}${STATUS_CALLBACK_PATH}) are signed with the emulator's published auth token: ` +
+        'anyone who can reach this port can forge one. Fine for trying things out; use a real account and PUBLIC_URL for anything else.',
+    );
+  } else if (!config.publicUrl) {
+    warnings.push(
+      `WARNING: PUBLIC_URL is not set: status callbacks are checked against this gateway's own address (${url}${STATUS_CALLBACK_PATH}), ` +
+        'which Twilio cannot reach from the internet. Set PUBLIC_URL to the address Twilio posts to.',
     );
   }
   if (config.production && config.embeddedEmulator) {

@@ -56,7 +56,7 @@ describe('npm start under a process manager', () => {
     try {
       const [, url] = await out.waitFor(/GraphQL gateway on (http:\/\/[\d.:]+)\/graphql/);
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
-      expect(out.text()).toContain('WARNING: PUBLIC_URL is not set');
+      expect(out.text()).toContain("WARNING: status callbacks (");
       npm.kill('SIGTERM');
       await out.waitFor(/SIGTERM: draining in-flight requests/);
       if (npm.exitCode === null) await once(npm, 'exit');

@@ -113,7 +113,7 @@ describe('posture warnings at start', () => {
       expect.stringMatching(/^WARNING: live Twilio account and GATEWAY_AUTH=none: anyone who can reach http:\/\/127\.0\.0\.1:4000 can send billed SMS/),
       expect.stringMatching(/^WARNING: PUBLIC_URL is not set/),
     ]);
-    expect(postureWarnings(loadConfig({}), 'http://127.0.0.1:4000')[0]).toContain('with the published emulator token');
+    expect(postureWarnings(loadConfig({}), 'http://127.0.0.1:4000')).toEqual([expect.stringContaining("signed with the emulator's published auth token")]);
     const safe = loadConfig({ TWILIO_ACCOUNT_SID: 'AC' + '1'.repeat(32), TWILIO_AUTH_TOKEN: 't', GATEWAY_API_KEYS: 'k', PUBLIC_URL: 'https://sms.example.com' });
     expect(postureWarnings(safe, 'http://127.0.0.1:4000')).toEqual([]);
   });
