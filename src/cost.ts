@@ -21,7 +21,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import { MAX_PAGE_SIZE } from './resolvers/connection.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './resolvers/connection.js';
 import { ErrorCode, UpstreamError } from './twilio/errors.js';
 
 /**
@@ -51,15 +51,15 @@ const PAGE_LISTS: ReadonlySet<string> = new Set(['MessageConnection.edges', 'Mes
  * same messages, and two `media` aliases are one list call. (Were a type to get two different costly fields,
  * this would undercount; the per-request counter still stops execution at the budget.)
  */
-export function estimateUpstreamCalls(
+export function estimateCost(
   schema: GraphQLSchema,
   document: DocumentNode,
   operation: OperationDefinitionNode,
   variables: Readonly<Record<string, unknown>> = {},
-): number {
+): Cost {
   // Variables as execution will see them, defaults applied; variables that do not coerce stop execution itself.
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], { ...variables });
-  if (coerced.errors) return 0;
+  if (coerced.errors) return { calls: 0, messages: 0 };
   const values = coerced.coerced;
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
@@ -112,12 +112,15 @@ export function estimateUpstreamCalls(
 
   /** Root fields by response key; each fragment is walked once, since a second spread adds only merged fields. */
   const rootFields = new Map<string, number>();
+  const rootPages = new Map<string, number>();
   const walked = new Set<string>();
   const collectRoot = (set: SelectionSetNode, type: GraphQLCompositeType): void => {
     for (const selection of set.selections) {
       if (selection.kind === Kind.FIELD) {
         const key = selection.alias?.value ?? selection.name.value;
         rootFields.set(key, Math.max(rootFields.get(key) ?? 0, fieldCost(selection, type, 0)));
+        const field = isObjectType(type) ? type.getFields()[selection.name.value] : undefined;
+        if (field && `${type.name}.${field.name}` === 'Query.messages') rootPages.set(key, pageSizeOf(field, selection, values));
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         const condition = typeOf(selection.typeCondition?.name.value, type);
         if (condition) collectRoot(selection.selectionSet, condition);
@@ -131,14 +134,23 @@ export function estimateUpstreamCalls(
   };
 
   const rootType = operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'query' ? schema.getQueryType() : null;
-  if (!rootType) return 0;
+  if (!rootType) return { calls: 0, messages: 0 };
   collectRoot(operation.selectionSet, rootType);
-  let total = 0;
-  for (const cost of rootFields.values()) total += cost;
-  return total;
+  const sum = (values: Iterable<number>): number => [...values].reduce((a, b) => a + b, 0);
+  return { calls: sum(rootFields.values()), messages: sum(rootPages.values()) };
 }
 
-/** The page size a `messages` field asks for; what the resolver would refuse costs nothing, so it is capped. */
+/** What an operation can cost: Twilio calls, and messages in the answer. */
+export interface Cost {
+  calls: number;
+  /** Messages the operation's `messages` fields ask for in all (each is a few hundred bytes of answer). */
+  messages: number;
+}
+
+/** Messages one request may ask for in all: two full pages. */
+export const MAX_MESSAGES_PER_REQUEST = 2 * MAX_PAGE_SIZE;
+
+/** The page size a `messages` field asks for (null means the default, as in the resolver); it is capped at what the resolver accepts. */
 function pageSizeOf(field: GraphQLField<unknown, unknown>, node: FieldNode, variables: Readonly<Record<string, unknown>>): number {
   let first: unknown;
   try {
@@ -146,49 +158,73 @@ function pageSizeOf(field: GraphQLField<unknown, unknown>, node: FieldNode, vari
   } catch {
     first = MAX_PAGE_SIZE; // invalid variables fail at execution; until then assume the worst
   }
+  if (first === null || first === undefined) return DEFAULT_PAGE_SIZE;
   return typeof first === 'number' && first > 0 ? Math.min(first, MAX_PAGE_SIZE) : 0;
 }
 
 /** The error of an operation over budget, before any call or when the budget runs out during execution. */
-export function tooExpensive(budget: number, estimate?: number): GraphQLError {
-  const message =
-    estimate === undefined
-      ? `This request reached its budget of ${budget} Twilio calls; ask for fewer messages (smaller \`first\`) or less \`media\`.`
-      : `This operation could cause ${estimate} Twilio calls; the budget is ${budget}. Ask for fewer messages (smaller \`first\`) or less \`media\`.`;
-  return new UpstreamError(ErrorCode.QueryTooExpensive, message, { budget, ...(estimate === undefined ? {} : { estimate }) });
+export function tooExpensive(message: string, extensions: Record<string, unknown>): UpstreamError {
+  return new UpstreamError(ErrorCode.QueryTooExpensive, message, extensions);
 }
 
-/** Counts the upstream calls of one request and refuses those past its budget. */
+/** Counts the upstream requests of one GraphQL request (retries included) and refuses those past its budget or after its answer. */
 export class CallBudget {
   private used = 0;
+  private ended = false;
 
   constructor(readonly limit: number) {}
 
-  /** Takes one call from the budget; throws QUERY_TOO_EXPENSIVE once it is spent. */
+  /** Takes one upstream request from the budget; throws once it is spent, or once the request has been answered. */
   take(): void {
-    if (this.used >= this.limit) throw tooExpensive(this.limit);
+    if (this.ended) throw new UpstreamError(ErrorCode.RequestEnded, 'The request was answered before this Twilio call was made.');
+    if (this.used >= this.limit) {
+      throw tooExpensive(`This request reached its budget of ${this.limit} Twilio calls; ask for fewer messages (smaller \`first\`) or less \`media\`.`, { budget: this.limit });
+    }
     this.used++;
   }
 
-  /** Calls taken so far. */
+  /** The request has been answered: whatever it still has queued is not sent. */
+  end(): void {
+    this.ended = true;
+  }
+
+  /** Requests taken so far. */
   get spent(): number {
     return this.used;
   }
 }
 
-/** The Apollo plugin that refuses, before execution, an operation estimated over `budget` upstream calls (HTTP 400). */
-export function costPlugin(budget: number): ApolloServerPlugin {
+/**
+ * The Apollo plugin that refuses (HTTP 400), before execution, an operation estimated over `budget` upstream
+ * calls or over {@link MAX_MESSAGES_PER_REQUEST} messages, and ends each request's budget once it is answered
+ * (`budgetOf` finds it in the context).
+ */
+export function costPlugin<C extends object>(budget: number, budgetOf: (context: C) => CallBudget): ApolloServerPlugin<C> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, operation, request }) {
           if (!operation) return;
-          const estimate = estimateUpstreamCalls(schema, document, operation, request.variables ?? {});
-          if (estimate > budget) {
-            const error = tooExpensive(budget, estimate);
+          const cost = estimateCost(schema, document, operation, request.variables ?? {});
+          let error: UpstreamError | null = null;
+          if (cost.calls > budget) {
+            error = tooExpensive(
+              `This operation could cause ${cost.calls} Twilio calls; the budget is ${budget}. Ask for fewer messages (smaller \`first\`) or less \`media\`.`,
+              { estimate: cost.calls, budget },
+            );
+          } else if (cost.messages > MAX_MESSAGES_PER_REQUEST) {
+            error = tooExpensive(
+              `This operation asks for ${cost.messages} messages in all; one request may ask for ${MAX_MESSAGES_PER_REQUEST}. Page with \`after\` instead.`,
+              { messages: cost.messages, maxMessages: MAX_MESSAGES_PER_REQUEST },
+            );
+          }
+          if (error) {
             error.extensions['http'] = { status: 400 };
             throw error;
           }
+        },
+        async willSendResponse({ contextValue }) {
+          budgetOf(contextValue).end();
         },
       };
     },

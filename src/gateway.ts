@@ -169,8 +169,8 @@ export function createGateway(config: Readonly<Config>, options: GatewayOptions 
       landingPage
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true, document: EXAMPLE_OPERATION, includeCookies: false })
         : ApolloServerPluginLandingPageDisabled(),
-      // Refuses an operation whose estimated upstream calls exceed the budget, before any call.
-      costPlugin(config.maxUpstreamCallsPerRequest),
+      // Refuses an operation whose estimated cost exceeds the budget, before any call; ends each request's budget when answered.
+      costPlugin<GatewayContext>(config.maxUpstreamCallsPerRequest, (context) => context.budget),
     ],
   });
 

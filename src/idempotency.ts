@@ -38,7 +38,13 @@ export function fingerprint(input: unknown): string {
 }
 
 /** Error codes after which the send surely did not happen, so the key may be used again. */
-const NOT_SENT: ReadonlySet<string> = new Set([ErrorCode.RateLimited, ErrorCode.UpstreamUnavailable, ErrorCode.UpstreamAuthFailed]);
+const NOT_SENT: ReadonlySet<string> = new Set([
+  ErrorCode.RateLimited,
+  ErrorCode.UpstreamUnavailable,
+  ErrorCode.UpstreamAuthFailed,
+  ErrorCode.QueryTooExpensive,
+  ErrorCode.RequestEnded,
+]);
 
 /** A bounded, time-limited map from (caller, key) to the input's fingerprint and the result of the first call. */
 export class IdempotencyStore<T> {

@@ -12,6 +12,8 @@ import type { WireMessage, WireMessagePage } from '../twilio/wire.js';
 
 /** Largest `first`: Twilio's largest `PageSize`. */
 export const MAX_PAGE_SIZE = 1000;
+/** `first` when none is given (or null is). */
+export const DEFAULT_PAGE_SIZE = 50;
 
 /** The only query parameters a cursor may carry, so a cursor cannot steer the upstream call anywhere else. */
 const FILTER_KEYS = ['To', 'From', 'DateSent', 'DateSent<', 'DateSent>'] as const;

@@ -2,14 +2,14 @@
 import type { QueryResolvers } from '../__generated__/resolvers.js';
 import { primeMessages } from '../context.js';
 import { MEDIA_SID, MESSAGE_SID } from '../twilio/wire.js';
-import { pageRequest, toConnection } from './connection.js';
+import { DEFAULT_PAGE_SIZE, pageRequest, toConnection } from './connection.js';
 
 export const Query: QueryResolvers = {
   // A SID that cannot exist is answered without an upstream call, as Twilio would: null.
   message: (_root, { sid }, ctx) => (MESSAGE_SID.test(sid) ? ctx.loaders.message.load(sid) : null),
 
   messages: async (_root, { first, after, filter }, ctx) => {
-    const size = first ?? 50;
+    const size = first ?? DEFAULT_PAGE_SIZE;
     const request = pageRequest(size, after, filter);
     const page = await ctx.twilio.listMessages(request.query);
     primeMessages(ctx.loaders, page.messages);

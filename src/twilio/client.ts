@@ -211,17 +211,19 @@ function isRetryable(kind: Kind): boolean {
  * Resolves with the parsed JSON (null for 204); rejects with {@link TwilioApiError} for a Twilio 4xx
  * or {@link UpstreamError} for everything the caller cannot fix.
  */
-async function call(upstream: TwilioHttp, c: Call): Promise<unknown> {
+async function call(upstream: TwilioHttp, c: Call, beforeAttempt: () => void): Promise<unknown> {
   try {
-    return await attempts(upstream, c);
+    return await attempts(upstream, c, beforeAttempt);
   } catch (error) {
     const code = error instanceof UpstreamError ? error.extensions['code'] : error instanceof TwilioApiError ? error.code : 'unknown';
-    if (!(error instanceof TwilioApiError)) upstream.logger('warn', 'upstream.failed', { kind: c.kind, path: c.path, code });
+    // A refusal by the request's budget is the caller's doing, not Twilio's: nothing to log.
+    const refused = code === ErrorCode.QueryTooExpensive || code === ErrorCode.RequestEnded;
+    if (!(error instanceof TwilioApiError) && !refused) upstream.logger('warn', 'upstream.failed', { kind: c.kind, path: c.path, code });
     throw error;
   }
 }
 
-async function attempts(upstream: TwilioHttp, c: Call): Promise<unknown> {
+async function attempts(upstream: TwilioHttp, c: Call, beforeAttempt: () => void): Promise<unknown> {
   const policy = c.retries === undefined ? upstream.retry : { ...upstream.retry, retries: c.retries };
   const retrying = async (attempt: number, reason: string | number, delayMs: number): Promise<void> => {
     upstream.logger('warn', 'upstream.retry', { kind: c.kind, path: c.path, attempt: attempt + 1, reason, delayMs });
@@ -234,10 +236,13 @@ async function attempts(upstream: TwilioHttp, c: Call): Promise<unknown> {
     let response: Response<string>;
     try {
       response = await upstream.limiter.run(() => {
+        // Checked when the attempt gets its slot, not when it was queued: a request that has ended by then makes none.
+        beforeAttempt();
         upstream.requests++;
         return upstream.got(c.path, requestOptions(c));
       });
     } catch (error) {
+      if (error instanceof UpstreamError) throw error; // refused before any byte was sent
       const code = (error as { code?: string }).code;
       const event = (error as { event?: string }).event;
       // No connection, no request written: a refused connection or a connect/lookup timeout. Any call may go again.
@@ -300,17 +305,17 @@ export type CreateMessageParams = Record<string, string | readonly string[] | un
 export class TwilioMessages {
   /**
    * @param upstream the process-wide upstream.
-   * @param beforeCall runs before every call this data source makes, and may refuse it by throwing (the
-   *   request's call budget hangs here).
+   * @param beforeAttempt runs before every HTTP request this data source makes, retries included, when it is
+   *   about to be sent; it refuses the request by throwing an {@link UpstreamError} (the GraphQL request's call
+   *   budget hangs here).
    */
   constructor(
     private readonly upstream: TwilioHttp,
-    private readonly beforeCall: () => void = () => {},
+    private readonly beforeAttempt: () => void = () => {},
   ) {}
 
   private call(c: Call): Promise<unknown> {
-    this.beforeCall();
-    return call(this.upstream, c);
+    return call(this.upstream, c, this.beforeAttempt);
   }
 
   /** `POST /Messages.json` → 201 Message. Never repeated unless Twilio cannot have processed it. */
@@ -394,10 +399,10 @@ export class TwilioMessages {
    * when Twilio has no such media.
    */
   async mediaContent(messageSid: string, mediaSid: string): Promise<MediaContent | null> {
-    this.beforeCall();
     const path = `Messages/${encodeURIComponent(messageSid)}/Media/${encodeURIComponent(mediaSid)}`;
     const { upstream } = this;
     const first = await upstream.limiter.run(() => {
+      this.beforeAttempt();
       upstream.requests++;
       return opened(upstream.got.stream(path, { followRedirect: false }));
     });

@@ -18,6 +18,8 @@ export enum ErrorCode {
   UpstreamTimeout = 'UPSTREAM_TIMEOUT',
   SendOutcomeUnknown = 'SEND_OUTCOME_UNKNOWN',
   QueryTooExpensive = 'QUERY_TOO_EXPENSIVE',
+  /** An upstream call refused because its GraphQL request had been answered; never seen by a caller. */
+  RequestEnded = 'REQUEST_ENDED',
   InternalServerError = 'INTERNAL_SERVER_ERROR',
 }
 

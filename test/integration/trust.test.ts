@@ -86,6 +86,36 @@ describe('expensive documents', () => {
     expect(result.errors).toBeUndefined();
   });
 
+  it('refuses an operation that asks for more than 2000 messages in all, before any call', async () => {
+    stack.emu.handler.resetCalls();
+    const aliases = Array.from({ length: 3 }, (_, i) => `m${i}: messages(first: 1000) { nodes { sid body } }`).join(' ');
+    const result = await gql(stack.url, `{ ${aliases} }`);
+    expect(result.status).toBe(400);
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_EXPENSIVE', messages: 3000, maxMessages: 2000 });
+    expect(stack.emu.handler.totalCalls()).toBe(0);
+  });
+
+  it('makes no more Twilio calls once the request has been answered', async () => {
+    const slow = await startStack({ TWILIO_MAX_CONCURRENCY: '1' });
+    try {
+      for (let i = 0; i < 10; i++) {
+        await gql(slow.url, send(`body: "m${i}", mediaUrls: ["https://example.com/${i}.png"]`));
+      }
+      slow.emu.handler.resetCalls();
+      // The last alias fails at once and, being non-null, nulls the whole answer while the others are still queued.
+      const aliases = Array.from({ length: 5 }, (_, i) => `m${i}: messages(first: 10) { nodes { media { sid } } }`).join(' ');
+      const result = await gql(slow.url, `{ ${aliases} z: messages(first: 0) { nodes { sid } } }`);
+      expect(result.data).toBeNull();
+      const atAnswer = slow.emu.handler.totalCalls();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const later = slow.emu.handler.totalCalls();
+      expect(later - atAnswer).toBeLessThanOrEqual(1);
+      expect(later).toBeLessThan(5 * 11);
+    } finally {
+      await slow.stop();
+    }
+  });
+
   it('stops at the budget during execution too', async () => {
     const ctx = createContext(stack.gateway.services, { id: 'test' }, 2);
     stack.emu.handler.resetCalls();

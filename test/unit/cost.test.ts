@@ -1,16 +1,17 @@
 /** The upstream-call estimate, on the gateway's own schema: what each shape of query can cost at most. */
 import { buildSchema, parse, type OperationDefinitionNode } from 'graphql';
-import { CallBudget, estimateUpstreamCalls } from '../../src/cost.js';
+import { CallBudget, estimateCost } from '../../src/cost.js';
 import { loadTypeDefs } from '../../src/gateway.js';
 
 const schema = buildSchema(loadTypeDefs());
-const cost = (query: string, variables: Record<string, unknown> = {}): number => {
+const estimate = (query: string, variables: Record<string, unknown> = {}) => {
   const document = parse(query);
   const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition')!;
-  return estimateUpstreamCalls(schema, document, operation, variables);
+  return estimateCost(schema, document, operation, variables);
 };
+const cost = (query: string, variables: Record<string, unknown> = {}): number => estimate(query, variables).calls;
 
-describe('estimateUpstreamCalls', () => {
+describe('estimateCost', () => {
   it('counts one call per root field and nothing for fields Twilio already sent', () => {
     expect(cost('{ __typename }')).toBe(0);
     expect(cost('{ message(sid: "SM1") { sid body status } }')).toBe(1);
@@ -29,6 +30,9 @@ describe('estimateUpstreamCalls', () => {
     expect(cost('query($n: Int) { messages(first: $n) { nodes { media { sid } } } }', { n: 5 })).toBe(6);
     expect(cost('query($n: Int = 700) { messages(first: $n) { nodes { media { sid } } } }')).toBe(701);
     expect(cost('{ messages(first: 5000) { nodes { media { sid } } } }')).toBe(1001);
+    // null is the resolver's default page size, not an empty page.
+    expect(cost('{ messages(first: null) { nodes { media { sid } } } }')).toBe(51);
+    expect(cost('query($f: Int = 3) { messages(first: $f) { nodes { media { sid } } } }', { f: null })).toBe(51);
     // Variables that do not coerce stop execution before any resolver runs.
     expect(cost('query($n: Int) { messages(first: $n) { nodes { media { sid } } } }', { n: 'many' })).toBe(0);
   });
@@ -58,6 +62,15 @@ describe('estimateUpstreamCalls', () => {
   });
 });
 
+describe('messages in the answer', () => {
+  it('add up over root messages fields, merged by response key', () => {
+    expect(estimate('{ messages { nodes { sid } } }').messages).toBe(50);
+    expect(estimate('{ a: messages(first: 1000) { nodes { sid } } b: messages(first: 700) { edges { cursor } } }').messages).toBe(1700);
+    expect(estimate('{ ...A ...A } fragment A on Query { messages(first: 900) { nodes { sid } } }').messages).toBe(900);
+    expect(estimate(`{ ${Array.from({ length: 30 }, (_, i) => `m${i}: messages(first: 1000) { nodes { sid } }`).join(' ')} }`)).toEqual({ calls: 30, messages: 30_000 });
+  });
+});
+
 describe('CallBudget', () => {
   it('gives `limit` calls and refuses the next with QUERY_TOO_EXPENSIVE', () => {
     const budget = new CallBudget(2);
@@ -65,5 +78,13 @@ describe('CallBudget', () => {
     budget.take();
     expect(() => budget.take()).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'QUERY_TOO_EXPENSIVE', budget: 2 }) }));
     expect(budget.spent).toBe(2);
+  });
+
+  it('refuses every call once the request has been answered', () => {
+    const budget = new CallBudget(10);
+    budget.take();
+    budget.end();
+    expect(() => budget.take()).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'REQUEST_ENDED' }) }));
+    expect(budget.spent).toBe(1);
   });
 });
