@@ -21,11 +21,11 @@ import { createAuthenticator } from './auth.js';
 import { isLoopbackHost, type Config } from './config.js';
 import { createContext, type Caller, type GatewayContext, type Services } from './context.js';
 import { costPlugin } from './cost.js';
-import { originMatcher, readBody, sendJson } from './http.js';
+import { isLocalHostHeader, originMatcher, readBody, sendJson } from './http.js';
 import { IdempotencyStore } from './idempotency.js';
 import { aliasLimit, depthLimit, LIMITS, singleSend } from './limits.js';
 import { jsonLogger, type Logger } from './log.js';
-import { formatError } from './masking.js';
+import { apolloLogger, formatError } from './masking.js';
 import { MEDIA_PATH, mediaUrls, serveMedia } from './media.js';
 import { SendRateLimiter } from './rate-limit.js';
 import { readinessCheck } from './readiness.js';
@@ -137,16 +137,12 @@ export function createGateway(config: Readonly<Config>, options: GatewayOptions 
   const ready = readinessCheck(() => new TwilioMessages(upstream).ping());
   const landingPage = !config.production;
   /**
-   * On a loopback interface, only loopback names (and PUBLIC_URL's host) may be asked for: a web page whose
-   * name an attacker re-points at 127.0.0.1 (DNS rebinding) reaches the gateway as its own origin, with
-   * its own name in Host, and would otherwise read everything an open development gateway serves.
+   * In development, only loopback names, IP addresses (and PUBLIC_URL's host) may be asked for: a web page whose
+   * name an attacker re-points at this machine (DNS rebinding) reaches the gateway as its own origin, with its
+   * own name in Host, and would otherwise read everything an open development gateway serves.
    */
-  const publicHost = config.publicUrl ? new URL(config.publicUrl).hostname : null;
-  const hostAllowed = (header: string | undefined): boolean => {
-    if (!isLoopbackHost(config.host)) return true;
-    const name = header?.replace(/:\d+$/, '').toLowerCase() ?? '';
-    return isLoopbackHost(name) || name === publicHost;
-  };
+  const publicHosts = config.publicUrl ? [new URL(config.publicUrl).hostname] : [];
+  const hostAllowed = (header: string | undefined): boolean => config.production || isLocalHostHeader(header, publicHosts);
 
   const apollo = new ApolloServer<GatewayContext>({
     typeDefs: loadTypeDefs(),
@@ -158,6 +154,7 @@ export function createGateway(config: Readonly<Config>, options: GatewayOptions 
     parseOptions: { maxTokens: LIMITS.maxTokens },
     validationRules: [depthLimit(LIMITS.maxDepth), aliasLimit(LIMITS.maxAliases), singleSend],
     formatError: (formatted, error) => formatError(formatted, logger, error),
+    logger: apolloLogger(logger),
     // Compact JSON: Apollo pretty-prints by default, which costs time and bytes on every answer.
     stringifyResult: (result) => JSON.stringify(result),
     plugins: [
@@ -235,7 +232,7 @@ export function createGateway(config: Readonly<Config>, options: GatewayOptions 
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (!hostAllowed(req.headers.host)) {
-      return sendJson(res, 421, { error: 'This gateway listens on this machine only: use http://localhost or http://127.0.0.1 (or set PUBLIC_URL).' });
+      return sendJson(res, 421, { error: 'In development this gateway answers only localhost or an IP address (or PUBLIC_URL\'s host).' });
     }
     const path = (req.url ?? '/').split('?')[0]!;
     if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
@@ -299,6 +296,8 @@ export function createGateway(config: Readonly<Config>, options: GatewayOptions 
       server.requestTimeout = limits.requestTimeoutMs;
       server.keepAliveTimeout = limits.keepAliveTimeoutMs;
       server.maxConnections = limits.maxConnections;
+      // At the cap, idle keep-alive connections make room: holding sockets open cannot lock everyone out.
+      server.on('drop', () => server?.closeIdleConnections());
       await new Promise<void>((resolve, reject) => {
         server!.once('error', reject);
         server!.listen(port, host, () => resolve());

@@ -47,3 +47,15 @@ export function listenHint(error: unknown, variable: string, port: number): stri
   if (code === 'EADDRNOTAVAIL') return `this machine has no interface with the address in HOST`;
   return null;
 }
+
+const LOOPBACK_NAMES: ReadonlySet<string> = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+const IP_LITERAL = /^(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:.]+\])$/i;
+
+/**
+ * True for a Host header a server on a developer's machine may answer: a loopback name, an IP address, or one
+ * of `extra`. A DNS rebinding attack needs a name of the attacker's own, which is none of these.
+ */
+export function isLocalHostHeader(host: string | undefined, extra: readonly string[] = []): boolean {
+  const name = (host ?? '').replace(/:\d+$/, '').toLowerCase();
+  return LOOPBACK_NAMES.has(name) || IP_LITERAL.test(name) || extra.includes(name);
+}

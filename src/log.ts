@@ -16,7 +16,9 @@ export function redactText(text: string): string {
   return text
     .replace(/\b(Basic|Bearer)\s+[A-Za-z0-9+/=._~-]+/gi, '$1 [redacted]')
     .replace(SECRET_PAIR, '$1$2[redacted]')
-    .replace(/\bAC[0-9a-fA-F]{32}\b/g, 'AC[redacted]')
+    .replace(/AC[0-9a-f]{32}/gi, 'AC[redacted]')
+    // A bare 32-hex-digit word is what Twilio auth tokens look like (SIDs keep theirs: the prefix joins the word).
+    .replace(/\b[0-9a-f]{32}\b/gi, '[redacted]')
     .replace(/\/\/[^/\s:@]+:[^/\s@]+@/g, '//[redacted]@');
 }
 

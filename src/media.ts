@@ -73,7 +73,7 @@ export async function serveMedia(
   }
   let content;
   try {
-    content = await twilio.mediaContent(messageSid, mediaSid);
+    content = await twilio.mediaContent(messageSid, mediaSid, req.method === 'HEAD' ? 'HEAD' : 'GET');
   } catch (error) {
     const code = error instanceof UpstreamError ? String(error.extensions['code']) : 'INTERNAL_SERVER_ERROR';
     logger('warn', 'media.failed', { messageSid, mediaSid, code });

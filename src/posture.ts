@@ -2,7 +2,7 @@
  * What a person starting the gateway must not miss: the risks of the posture the configuration puts it in.
  * Printed by `npm start` before anything else it says, one warning per line.
  */
-import type { Config } from './config.js';
+import { isLoopbackHost, type Config } from './config.js';
 import { DEFAULT_ACCOUNT } from './emulator/account.js';
 import { STATUS_CALLBACK_PATH } from './webhooks.js';
 
@@ -25,6 +25,9 @@ export function postureWarnings(config: Readonly<Config>, url: string): string[]
       `WARNING: PUBLIC_URL is not set: status callbacks are checked against this gateway's own address (${url}${STATUS_CALLBACK_PATH}), ` +
         'which Twilio cannot reach from the internet. Set PUBLIC_URL to the address Twilio posts to.',
     );
+  }
+  if (config.auth.disabled && !isLoopbackHost(config.host)) {
+    warnings.push(`WARNING: listening on ${config.host} with caller auth off: anyone on your network can read messages and send through this gateway.`);
   }
   if (config.production && config.embeddedEmulator) {
     warnings.push('WARNING: production with the embedded emulator: no real message is sent. Set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN.');

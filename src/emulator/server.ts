@@ -4,7 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readBody } from '../http.js';
+import { isLocalHostHeader, readBody } from '../http.js';
 import { computeSignature } from '../twilio/signature.js';
 import { API_VERSION } from '../twilio/wire.js';
 import { DEFAULT_ACCOUNT, type EmulatorAccount } from './account.js';
@@ -67,6 +67,10 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   });
 
   const onRequest = async (req: IncomingMessage): Promise<EmulatorResponse> => {
+    // Its credentials are published: a web page reaching it through a DNS name re-pointed at this machine must not drive it.
+    if (!isLocalHostHeader(req.headers.host)) {
+      return { status: 421, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'The emulator answers only localhost or an IP address.' }) };
+    }
     const body = await readBody(req, maxBodyBytes);
     if (body === null) {
       return { status: 413, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: 20001, message: 'Request body too large', more_info: 'https://www.twilio.com/docs/errors/20001', status: 413 }) };

@@ -7,7 +7,7 @@ import type { WireMessageDirection, WireMessageStatus } from '../twilio/wire.js'
 
 /** Thrown by an exhaustive switch when Twilio sends a value this gateway does not know. */
 function unknownValue(field: string, value: never): never {
-  throw new GraphQLError(`Twilio sent an unknown ${field}: ${String(value)}`);
+  throw new GraphQLError(`Twilio sent an unknown ${field}: ${JSON.stringify(String(value).slice(0, 32))}`);
 }
 
 /** Twilio's status → the GraphQL enum. Exhaustive: a new Twilio status fails the type check and the tests. */

@@ -62,6 +62,8 @@ export interface TwilioHttp {
 }
 
 export const DEFAULT_TIMEOUTS: Timeouts = { connect: 3_000, response: 10_000, total: 15_000 };
+/** Longest a media download from Twilio's storage may take, in ms. */
+export const MEDIA_DOWNLOAD_MS = 60_000;
 export const DEFAULT_RETRY: RetryPolicy = { retries: 2, baseDelayMs: 100, maxDelayMs: 10_000 };
 
 /**
@@ -176,7 +178,8 @@ function apiError(response: Response<string>): TwilioApiError {
     const b = body as { code: number; message?: unknown; more_info?: unknown };
     // Twilio's message is shown to the caller: bounded, and scrubbed of anything that looks like a credential.
     const message = typeof b.message === 'string' ? redactText(b.message.slice(0, 500)) : `Twilio error ${b.code}`;
-    const moreInfo = typeof b.more_info === 'string' && b.more_info.startsWith('https://www.twilio.com/') ? b.more_info : null;
+    // Only a link to Twilio's page for an error code passes: anything else in it could carry anything.
+    const moreInfo = typeof b.more_info === 'string' && /^https:\/\/www\.twilio\.com\/docs\/errors\/\d{1,6}$/.test(b.more_info) ? b.more_info : null;
     return new TwilioApiError(response.statusCode, b.code, message, moreInfo);
   }
   return new TwilioApiError(response.statusCode, 0, `Twilio answered HTTP ${response.statusCode}`, null);
@@ -398,13 +401,13 @@ export class TwilioMessages {
    * credentials, which Twilio answers with a redirect to its storage; that hop is made without them. Null
    * when Twilio has no such media.
    */
-  async mediaContent(messageSid: string, mediaSid: string): Promise<MediaContent | null> {
+  async mediaContent(messageSid: string, mediaSid: string, method: 'GET' | 'HEAD' = 'GET'): Promise<MediaContent | null> {
     const path = `Messages/${encodeURIComponent(messageSid)}/Media/${encodeURIComponent(mediaSid)}`;
     const { upstream } = this;
     const first = await upstream.limiter.run(() => {
       this.beforeAttempt();
       upstream.requests++;
-      return opened(upstream.got.stream(path, { followRedirect: false }));
+      return opened(upstream.got.stream(path, { method, followRedirect: false }));
     });
     let answer = first;
     const location = first.response.headers.location;
@@ -414,7 +417,9 @@ export class TwilioMessages {
       const target = new URL(location, `${upstream.baseUrl}/`);
       if (target.protocol !== 'https:' && target.protocol !== 'http:') throw new UpstreamError(ErrorCode.UpstreamUnavailable, 'Twilio redirected media to an unusable address.');
       // Twilio's storage URL is pre-signed: the account's credentials never go there.
-      answer = await opened(got.stream(target, { timeout: { connect: DEFAULT_TIMEOUTS.connect, response: DEFAULT_TIMEOUTS.response }, retry: { limit: 0 }, maxRedirects: 2 }));
+      // The whole download is bounded too, so a client that never reads cannot hold the storage connection.
+      const timeout = { connect: DEFAULT_TIMEOUTS.connect, response: DEFAULT_TIMEOUTS.response, request: MEDIA_DOWNLOAD_MS };
+      answer = await opened(got.stream(target, { method, timeout, retry: { limit: 0 }, maxRedirects: 2 }));
     }
     const status = answer.response.statusCode ?? 0;
     if (status === 200) {

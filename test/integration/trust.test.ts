@@ -169,6 +169,18 @@ describe('errors the gateway did not make on purpose', () => {
       expect(rejected.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', twilioCode: 21211 });
       expect(rejected.raw).not.toContain('abcd1234secret');
       expect(rejected.raw).not.toContain('token=');
+
+      // more_info passes only as a link to Twilio's page for an error code.
+      const moreInfo = `https://www.twilio.com/docs/errors/21211?account=${FAKE_ACCOUNT_SID}&token=${FAKE_AUTH_TOKEN}`;
+      fake.script('GET', [{ kind: 'json', status: 400, body: { code: 21211, message: 'Invalid', more_info: moreInfo, status: 400 } }]);
+      const odd = await gql(url, '{ messages(first: 1, filter: { to: "+14155550100" }) { nodes { sid } } }');
+      expect(odd.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', twilioCode: 21211, moreInfo: null });
+      expect(odd.raw).not.toContain(FAKE_AUTH_TOKEN);
+
+      // A document nested deep enough to overflow the parser's stack: Apollo calls it a parse failure, the text is native.
+      const deep = await gql(url, `{ messages(filter: { to: ${'['.repeat(2400)}"x"${']'.repeat(2400)} }) { nodes { sid } } }`);
+      expect(deep.errors?.[0]?.message).toBe('Internal server error');
+      expect(deep.raw).not.toContain('call stack');
     } finally {
       await gateway.stop();
       await fake.stop();
@@ -317,27 +329,32 @@ describe('one clear answer to each mistake', () => {
   });
 });
 
-describe('a development gateway on 127.0.0.1', () => {
-  it('answers only to loopback host names, so a rebound DNS name cannot read it', async () => {
+describe('a development gateway', () => {
+  /** A GET with a Host header of our choosing (fetch does not let one set it). */
+  const askWithHost = (url: string, host: string, headers: Record<string, string> = {}): Promise<number> =>
+    new Promise((resolve, reject) => {
+      const req = httpRequest(url, { headers: { ...headers, host } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+
+  it('answers only loopback names and IP addresses, so a rebound DNS name cannot read it (nor the emulator)', async () => {
     const stack = await startStack();
     try {
-      const ask = (host: string): Promise<number> =>
-        new Promise((resolve, reject) => {
-          const req = httpRequest(`${stack.url}/graphql?query=${encodeURIComponent('{ messages(first: 1) { nodes { body } } }')}`, {
-            headers: { host, 'apollo-require-preflight': '1' },
-          }, (res) => {
-            res.resume();
-            resolve(res.statusCode ?? 0);
-          });
-          req.on('error', reject);
-          req.end();
-        });
+      const query = `${stack.url}/graphql?query=${encodeURIComponent('{ messages(first: 1) { nodes { body } } }')}`;
+      const ask = (host: string) => askWithHost(query, host, { 'apollo-require-preflight': '1' });
       const { port } = new URL(stack.url);
       stack.emu.handler.resetCalls();
       expect(await ask(`attacker.example:${port}`)).toBe(421);
       expect(stack.emu.handler.totalCalls()).toBe(0);
       expect(await ask(`localhost:${port}`)).toBe(200);
       expect(await ask(`127.0.0.1:${port}`)).toBe(200);
+      expect(await ask(`192.168.1.20:${port}`)).toBe(200);
+      const emulatorList = `${stack.emu.url}/2010-04-01/Accounts/${stack.emu.account.accountSid}/Messages.json`;
+      expect(await askWithHost(emulatorList, 'attacker.example')).toBe(421);
     } finally {
       await stack.stop();
     }
@@ -359,7 +376,7 @@ describe('readiness and slow clients', () => {
     }
   });
 
-  it('cuts a client that sends its headers too slowly, and refuses connections past the cap', async () => {
+  it('cuts a client that sends its headers or body too slowly, and makes room at the connection cap', async () => {
     const fake = await startFakeUpstream({ GET: [{ kind: 'json', status: 200, body: wireMessage() }] });
     const { gateway, url } = await startGatewayFor(fake.url, { sid: FAKE_ACCOUNT_SID, token: FAKE_AUTH_TOKEN }, { GATEWAY_AUTH: 'none' }, {
       http: { headersTimeoutMs: 300, requestTimeoutMs: 600, maxConnections: 2 },
@@ -387,12 +404,21 @@ describe('readiness and slow clients', () => {
       clearInterval(timer);
       expect(trickled).toContain('408');
 
-      const [a, b] = [await open(), await open()];
-      const third = await open();
-      expect(await closed(third)).toBe('');
-      a.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
-      expect(await closed(a)).toContain('200 OK');
-      b.destroy();
+      // Two connections fill the cap: one idle after a keep-alive answer, one in the middle of its headers.
+      const idle = await open();
+      const idleClosed = closed(idle);
+      const answered = new Promise<void>((resolve) => idle.once('data', () => resolve()));
+      idle.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+      await answered;
+      const busy = await open();
+      busy.write('GET /healthz HTTP/1.1\r\n');
+      // The next one is refused, and makes room by closing the idle one.
+      expect(await closed(await open())).toBe('');
+      expect(await idleClosed).toContain('200 OK');
+      const next = await open();
+      next.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
+      expect(await closed(next)).toContain('200 OK');
+      busy.destroy();
     } finally {
       await gateway.stop();
       await fake.stop();

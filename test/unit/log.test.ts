@@ -29,3 +29,17 @@ describe('redactText on name=value credentials', () => {
     expect(redactText('The token bucket is empty; retry later.')).toBe('The token bucket is empty; retry later.');
   });
 });
+
+describe('redactText on what an odd upstream answer may carry', () => {
+  it.each([
+    ['Token fedcba9876543210fedcba9876543210 rejected', 'Token [redacted] rejected'],
+    ['see sid_AC0123456789abcdef0123456789abcdef', 'see sid_AC[redacted]'],
+    ['lower ac0123456789abcdef0123456789abcdef', 'lower AC[redacted]'],
+  ])('redacts %j', (input, expected) => {
+    expect(redactText(input)).toBe(expected);
+  });
+
+  it('keeps message SIDs, which are not secret', () => {
+    expect(redactText('message SM0123456789abcdef0123456789abcdef')).toBe('message SM0123456789abcdef0123456789abcdef');
+  });
+});

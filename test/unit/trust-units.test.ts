@@ -116,5 +116,8 @@ describe('posture warnings at start', () => {
     expect(postureWarnings(loadConfig({}), 'http://127.0.0.1:4000')).toEqual([expect.stringContaining("signed with the emulator's published auth token")]);
     const safe = loadConfig({ TWILIO_ACCOUNT_SID: 'AC' + '1'.repeat(32), TWILIO_AUTH_TOKEN: 't', GATEWAY_API_KEYS: 'k', PUBLIC_URL: 'https://sms.example.com' });
     expect(postureWarnings(safe, 'http://127.0.0.1:4000')).toEqual([]);
+    expect(postureWarnings(loadConfig({ HOST: '0.0.0.0' }), 'http://127.0.0.1:4000')).toContainEqual(
+      expect.stringMatching(/^WARNING: listening on 0\.0\.0\.0 with caller auth off: anyone on your network/),
+    );
   });
 });
