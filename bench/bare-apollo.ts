@@ -2,7 +2,7 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { startStandaloneServer } from '@apollo/server/standalone';
-import { loadTypeDefs } from '../src/gateway.js';
+import { loadTypeDefs } from '../src/graphql/schema.js';
 
 const server = new ApolloServer({ typeDefs: loadTypeDefs(), plugins: [ApolloServerPluginLandingPageDisabled()] });
 const { url } = await startStandaloneServer(server, { listen: { port: 0, host: '127.0.0.1' } });

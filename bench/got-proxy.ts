@@ -10,7 +10,7 @@ import { Agent, createServer } from 'node:http';
 import got from 'got';
 import { loadConfig } from '../src/config.js';
 import { basicAuthorization, createTwilioHttp } from '../src/twilio/client.js';
-import { API_VERSION } from '../src/twilio/wire.js';
+import { API_VERSION } from '../src/protocol/wire.js';
 import { announce, BENCH_MESSAGE_SID } from './shared.js';
 
 const { twilio } = loadConfig();

@@ -5,9 +5,9 @@
  */
 import type { MessageResolvers, QueryResolvers, Resolvers } from '../src/__generated__/resolvers.js';
 import { loadConfig } from '../src/config.js';
-import { createGateway } from '../src/gateway.js';
-import { silentLogger } from '../src/log.js';
-import { resolvers } from '../src/resolvers/index.js';
+import { createGateway } from '../src/server/gateway.js';
+import { silentLogger } from '../src/telemetry/log.js';
+import { resolvers } from '../src/graphql/resolvers/index.js';
 
 const message: QueryResolvers['message'] = (_root, { sid }, ctx) => ctx.twilio.fetchMessage(sid);
 const media: MessageResolvers['media'] = (m, _args, ctx) => ctx.twilio.listMedia(m.sid ?? '');

@@ -8,8 +8,8 @@ import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import got from 'got';
 import { loadConfig } from '../src/config.js';
-import { loadTypeDefs } from '../src/gateway.js';
-import { API_VERSION, type WireMedia, type WireMediaPage, type WireMessage, type WireMessagePage } from '../src/twilio/wire.js';
+import { loadTypeDefs } from '../src/graphql/schema.js';
+import { API_VERSION, type WireMedia, type WireMediaPage, type WireMessage, type WireMessagePage } from '../src/protocol/wire.js';
 
 const { twilio } = loadConfig();
 const api = got.extend({

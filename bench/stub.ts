@@ -3,8 +3,8 @@
  * node:http allows, and counts calls per operation (GET /__stats, POST /__reset).
  */
 import { createServer } from 'node:http';
-import { toRfc2822 } from '../src/twilio/dates.js';
-import type { WireMedia, WireMessage } from '../src/twilio/wire.js';
+import { toRfc2822 } from '../src/protocol/dates.js';
+import type { WireMedia, WireMessage } from '../src/protocol/wire.js';
 import { announce, BENCH_ACCOUNT_SID } from './shared.js';
 
 const BASE = `/2010-04-01/Accounts/${BENCH_ACCOUNT_SID}`;

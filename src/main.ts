@@ -5,7 +5,7 @@
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { DEFAULT_ACCOUNT } from './emulator/account.js';
 import { createEmulator, type Emulator } from './emulator/server.js';
-import { createGateway } from './gateway.js';
+import { createGateway } from './server/gateway.js';
 import { listenHint } from './http.js';
 import { postureWarnings } from './posture.js';
 

@@ -4,7 +4,7 @@
  */
 import { isLoopbackHost, type Config } from './config.js';
 import { DEFAULT_ACCOUNT } from './emulator/account.js';
-import { STATUS_CALLBACK_PATH } from './webhooks.js';
+import { STATUS_CALLBACK_PATH } from './server/webhooks.js';
 
 /** The warnings for a configuration, given the address the gateway listens on. */
 export function postureWarnings(config: Readonly<Config>, url: string): string[] {

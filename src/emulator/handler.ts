@@ -4,8 +4,8 @@
  * transport lives in server.ts.
  */
 import { randomBytes } from 'node:crypto';
-import { isRecipientAddress, isSenderAddress } from '../twilio/phone.js';
-import { MEDIA_SID, MESSAGE_SID, moreInfoUrl, type WireError } from '../twilio/wire.js';
+import { isRecipientAddress, isSenderAddress } from '../protocol/phone.js';
+import { MEDIA_SID, MESSAGE_SID, moreInfoUrl, type WireError } from '../protocol/wire.js';
 import type { EmulatorAccount } from './account.js';
 import { ApiError, notFound } from './api-error.js';
 import { mediaFilters, messageFilters, paginate } from './listing.js';

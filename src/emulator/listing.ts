@@ -1,6 +1,6 @@
 /** List requests: date filters in Twilio's formats, and pages with page tokens and self-contained links. */
-import { parseFilterDate, type FilterDate } from '../twilio/dates.js';
-import type { WirePageMeta } from '../twilio/wire.js';
+import { parseFilterDate, type FilterDate } from '../protocol/dates.js';
+import type { WirePageMeta } from '../protocol/wire.js';
 import { ApiError } from './api-error.js';
 import type { StoredMessage } from './store.js';
 

@@ -1,6 +1,6 @@
 /** Renders stored state as Twilio's JSON: every key present, RFC 2822 dates, string counts, negative string prices. */
-import { toRfc2822 } from '../twilio/dates.js';
-import { API_VERSION, type WireFeedback, type WireMedia, type WireMessage } from '../twilio/wire.js';
+import { toRfc2822 } from '../protocol/dates.js';
+import { API_VERSION, type WireFeedback, type WireMedia, type WireMessage } from '../protocol/wire.js';
 import { messageUri, type StoredMedia, type StoredMessage } from './store.js';
 
 /** A message as Twilio returns it. */

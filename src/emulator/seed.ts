@@ -1,5 +1,5 @@
 /** Seed data, so that a first query against a fresh emulator shows something. */
-import { segmentsOf } from './segments.js';
+import { segmentsOf } from '../protocol/segments.js';
 import { mediaFrom, newSid, type MessageStore } from './store.js';
 
 const HOUR = 3_600_000;

@@ -5,8 +5,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isLocalHostHeader, readBody } from '../http.js';
-import { computeSignature } from '../twilio/signature.js';
-import { API_VERSION } from '../twilio/wire.js';
+import { computeSignature } from '../protocol/signature.js';
+import { API_VERSION } from '../protocol/wire.js';
 import { DEFAULT_ACCOUNT, type EmulatorAccount } from './account.js';
 import { createHandler, type EmulatorHandler, type EmulatorResponse } from './handler.js';
 import { seedMessages } from './seed.js';

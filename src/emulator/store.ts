@@ -4,9 +4,9 @@
  * `tick()` runs, so tests drive the lifecycle without sleeping.
  */
 import { randomBytes } from 'node:crypto';
-import { API_VERSION, type WireMessageDirection, type WireMessageStatus } from '../twilio/wire.js';
+import { API_VERSION, type WireMessageDirection, type WireMessageStatus } from '../protocol/wire.js';
 import { MAGIC_OUTCOME, type MagicOutcome } from './magic.js';
-import { segmentsOf } from './segments.js';
+import { segmentsOf } from '../protocol/segments.js';
 
 /** Where the emulator reads the time. Tests pass a manual clock. */
 export interface Clock {

@@ -1,5 +1,5 @@
 /** Validation of create and update requests, in the order Twilio reports problems, with Twilio's error codes. */
-import { isRecipientAddress, isSenderAddress } from '../twilio/phone.js';
+import { isRecipientAddress, isSenderAddress } from '../protocol/phone.js';
 import { ApiError } from './api-error.js';
 import { MAGIC_FROM, MAGIC_TO } from './magic.js';
 import { FINAL_STATUSES, type MessageStore, type OutboundRequest, type StoredMessage } from './store.js';

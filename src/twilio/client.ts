@@ -14,10 +14,10 @@ import https from 'node:https';
 import type { Readable } from 'node:stream';
 import got, { type BeforeRequestHook, type Got, type OptionsOfTextResponseBody, type RequestFunction, type Response } from 'got';
 import type { TwilioConfig } from '../config.js';
-import { redactText, silentLogger, type Logger } from '../log.js';
+import { redactText, silentLogger, type Logger } from '../telemetry/log.js';
 import { ErrorCode, TwilioApiError, UpstreamError } from './errors.js';
 import { Limiter } from './limiter.js';
-import { API_VERSION, type WireMedia, type WireMediaPage, type WireMessage, type WireMessagePage } from './wire.js';
+import { API_VERSION, type WireMedia, type WireMediaPage, type WireMessage, type WireMessagePage } from '../protocol/wire.js';
 
 /** Timeouts of every upstream call, in ms. */
 export interface Timeouts {

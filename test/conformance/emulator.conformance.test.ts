@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import twilio from 'twilio';
 import { mediaBytes } from '../../src/emulator/media-bytes.js';
-import { computeSignature } from '../../src/twilio/signature.js';
+import { computeSignature } from '../../src/protocol/signature.js';
 import { startEmulator, twilioClientFor } from '../support/emulator.js';
 
 type Emu = Awaited<ReturnType<typeof startEmulator>>;

@@ -10,7 +10,7 @@ import {
   type MessageFieldsFragment,
   type RecentMessagesQuery,
 } from '../../src/__generated__/client/graphql.js';
-import { createContext, primeMessages } from '../../src/context.js';
+import { createContext, primeMessages } from '../../src/graphql/context.js';
 import { twilioClientFor } from '../support/emulator.js';
 import { gql, run, startStack, type GqlResult } from '../support/gateway.js';
 

@@ -4,7 +4,7 @@
  */
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import type { Logger } from '../../src/log.js';
+import type { Logger } from '../../src/telemetry/log.js';
 import { FAKE_ACCOUNT_SID, FAKE_AUTH_TOKEN, startFakeUpstream, wireMessage, type FakeUpstream, type Step } from '../support/fake-upstream.js';
 import { gql, startGatewayFor } from '../support/gateway.js';
 

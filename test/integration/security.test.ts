@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { ConfigError, loadConfig } from '../../src/config.js';
-import { computeSignature } from '../../src/twilio/signature.js';
+import { computeSignature } from '../../src/protocol/signature.js';
 import { gql, startStack } from '../support/gateway.js';
 
 type Stack = Awaited<ReturnType<typeof startStack>>;

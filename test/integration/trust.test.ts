@@ -6,9 +6,9 @@
 import { request as httpRequest } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { getIntrospectionQuery } from 'graphql';
-import { createContext } from '../../src/context.js';
-import type { Logger } from '../../src/log.js';
-import { computeSignature } from '../../src/twilio/signature.js';
+import { createContext } from '../../src/graphql/context.js';
+import type { Logger } from '../../src/telemetry/log.js';
+import { computeSignature } from '../../src/protocol/signature.js';
 import { FAKE_ACCOUNT_SID, FAKE_AUTH_TOKEN, startFakeUpstream, wireMessage } from '../support/fake-upstream.js';
 import { gql, startGatewayFor, startStack } from '../support/gateway.js';
 

@@ -6,8 +6,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Socket } from 'node:net';
-import { toRfc2822 } from '../../src/twilio/dates.js';
-import type { WireMessage } from '../../src/twilio/wire.js';
+import { toRfc2822 } from '../../src/protocol/dates.js';
+import type { WireMessage } from '../../src/protocol/wire.js';
 
 export const FAKE_ACCOUNT_SID = 'AC' + 'a'.repeat(32);
 export const FAKE_AUTH_TOKEN = 'fake-auth-token-0123456789abcdef';

@@ -3,8 +3,8 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { loadConfig } from '../../src/config.js';
 import type { EmulatorOptions } from '../../src/emulator/server.js';
-import { createGateway, type Gateway, type GatewayOptions } from '../../src/gateway.js';
-import { silentLogger } from '../../src/log.js';
+import { createGateway, type Gateway, type GatewayOptions } from '../../src/server/gateway.js';
+import { silentLogger } from '../../src/telemetry/log.js';
 import { startEmulator } from './emulator.js';
 
 export type TestEmulator = Awaited<ReturnType<typeof startEmulator>>;

@@ -1,7 +1,7 @@
 /** The upstream-call estimate, on the gateway's own schema: what each shape of query can cost at most. */
 import { buildSchema, parse, type OperationDefinitionNode } from 'graphql';
-import { CallBudget, estimateCost } from '../../src/cost.js';
-import { loadTypeDefs } from '../../src/gateway.js';
+import { CallBudget, estimateCost } from '../../src/graphql/cost.js';
+import { loadTypeDefs } from '../../src/graphql/schema.js';
 
 const schema = buildSchema(loadTypeDefs());
 const estimate = (query: string, variables: Record<string, unknown> = {}) => {

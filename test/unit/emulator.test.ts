@@ -2,11 +2,11 @@
 import { createHash } from 'node:crypto';
 import zlib from 'node:zlib';
 import { createHandler, type EmulatorRequest } from '../../src/emulator/handler.js';
-import { segmentsOf } from '../../src/emulator/segments.js';
+import { segmentsOf } from '../../src/protocol/segments.js';
 import { DEFAULT_ACCOUNT } from '../../src/emulator/account.js';
 import { ManualClock, MessageStore, type StatusChange } from '../../src/emulator/store.js';
-import { parseFilterDate, parseRfc2822, toRfc2822 } from '../../src/twilio/dates.js';
-import type { WireMessage, WireMessagePage } from '../../src/twilio/wire.js';
+import { parseFilterDate, parseRfc2822, toRfc2822 } from '../../src/protocol/dates.js';
+import type { WireMessage, WireMessagePage } from '../../src/protocol/wire.js';
 
 const A = DEFAULT_ACCOUNT;
 const AUTH = `Basic ${Buffer.from(`${A.accountSid}:${A.authToken}`).toString('base64')}`;

@@ -1,6 +1,6 @@
 /** The GraphQL validation limits on a schema that allows any depth. */
 import { buildSchema, parse, specifiedRules, validate } from 'graphql';
-import { aliasLimit, depthLimit, singleSend } from '../../src/limits.js';
+import { aliasLimit, depthLimit, singleSend } from '../../src/graphql/limits.js';
 
 const schema = buildSchema(`
   type Query { a: Query, n: Int }

@@ -1,5 +1,5 @@
 /** Log redaction: credentials and account SIDs never reach a log line. */
-import { redact, redactText } from '../../src/log.js';
+import { redact, redactText } from '../../src/telemetry/log.js';
 
 describe('redaction', () => {
   it('removes Basic and Bearer credentials, account SIDs and URL credentials from text', () => {

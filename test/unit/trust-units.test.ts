@@ -1,10 +1,10 @@
 /** Small pieces behind the trust review's fixes, without sockets: statuses, media links, readiness, keys, posture. */
 import { loadConfig } from '../../src/config.js';
-import { fingerprint, IdempotencyStore, idempotencyKeyProblem } from '../../src/idempotency.js';
-import { MEDIA_URL_PERIOD_MS, mediaUrls } from '../../src/media.js';
+import { fingerprint, IdempotencyStore, idempotencyKeyProblem } from '../../src/state/idempotency.js';
+import { MEDIA_URL_PERIOD_MS, mediaUrls } from '../../src/server/media.js';
 import { postureWarnings } from '../../src/posture.js';
-import { NOT_READY_FOR_MS, readinessCheck } from '../../src/readiness.js';
-import { laterStatus, StatusBoard } from '../../src/status-board.js';
+import { NOT_READY_FOR_MS, readinessCheck } from '../../src/server/readiness.js';
+import { laterStatus, StatusBoard } from '../../src/state/status-board.js';
 
 const MM = 'MM' + 'a'.repeat(32);
 const ME = 'ME' + 'b'.repeat(32);

@@ -6,11 +6,11 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sendJson } from './http.js';
-import type { Logger } from './log.js';
-import type { TwilioMessages } from './twilio/client.js';
-import { UpstreamError } from './twilio/errors.js';
-import { MEDIA_SID, MESSAGE_SID } from './twilio/wire.js';
+import { sendJson } from '../http.js';
+import type { Logger } from '../telemetry/log.js';
+import type { TwilioMessages } from '../twilio/client.js';
+import { UpstreamError } from '../twilio/errors.js';
+import { MEDIA_SID, MESSAGE_SID } from '../protocol/wire.js';
 
 /** Where media are served. */
 export const MEDIA_PATH = '/media/';

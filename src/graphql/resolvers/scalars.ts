@@ -1,6 +1,6 @@
 /** The custom scalars: DateTime (ISO 8601 UTC), PhoneNumber (E.164 or channel address), URL (http/https). */
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
-import { isSenderAddress } from '../twilio/phone.js';
+import { isSenderAddress } from '../../protocol/phone.js';
 
 function badInput(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });

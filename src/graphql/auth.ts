@@ -4,7 +4,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import type { AuthConfig } from './config.js';
+import type { AuthConfig } from '../config.js';
 import type { Caller } from './context.js';
 
 /** Resolves the caller of a request, or null when it is not authenticated (a promise only when a JWT must be checked). */

@@ -1,7 +1,7 @@
 /** Root query fields: one message, the message list, and `node`. */
-import type { QueryResolvers } from '../__generated__/resolvers.js';
+import type { QueryResolvers } from '../../__generated__/resolvers.js';
 import { primeMessages } from '../context.js';
-import { MEDIA_SID, MESSAGE_SID } from '../twilio/wire.js';
+import { MEDIA_SID, MESSAGE_SID } from '../../protocol/wire.js';
 import { DEFAULT_PAGE_SIZE, pageRequest, toConnection } from './connection.js';
 
 export const Query: QueryResolvers = {

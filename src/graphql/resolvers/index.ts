@@ -1,5 +1,5 @@
 /** All resolvers, typed by codegen from schema/*.graphql. */
-import type { Resolvers } from '../__generated__/resolvers.js';
+import type { Resolvers } from '../../__generated__/resolvers.js';
 import { Media, Message } from './message.js';
 import { Mutation } from './mutation.js';
 import { Query } from './query.js';

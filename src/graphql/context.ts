@@ -4,11 +4,11 @@
  */
 import DataLoader from 'dataloader';
 import { CallBudget } from './cost.js';
-import type { IdempotencyStore } from './idempotency.js';
-import type { SendRateLimiter } from './rate-limit.js';
-import type { StatusBoard } from './status-board.js';
-import { TwilioMessages, type TwilioHttp } from './twilio/client.js';
-import type { WireMedia, WireMessage } from './twilio/wire.js';
+import type { IdempotencyStore } from '../state/idempotency.js';
+import type { SendRateLimiter } from '../state/rate-limit.js';
+import type { StatusBoard } from '../state/status-board.js';
+import { TwilioMessages, type TwilioHttp } from '../twilio/client.js';
+import type { WireMedia, WireMessage } from '../protocol/wire.js';
 
 /** The DataLoaders of one request. */
 export interface Loaders {

@@ -1,9 +1,9 @@
 /** Field resolvers of Message and Media: Twilio's wire JSON (the codegen mapper) translated field by field. */
 import { GraphQLError } from 'graphql';
-import type { MessageDirection, MessageResolvers, MediaResolvers, MessageStatus } from '../__generated__/resolvers.js';
-import { laterStatus } from '../status-board.js';
-import { parseRfc2822 } from '../twilio/dates.js';
-import type { WireMessageDirection, WireMessageStatus } from '../twilio/wire.js';
+import type { MessageDirection, MessageResolvers, MediaResolvers, MessageStatus } from '../../__generated__/resolvers.js';
+import { laterStatus } from '../../state/status-board.js';
+import { parseRfc2822 } from '../../protocol/dates.js';
+import type { WireMessageDirection, WireMessageStatus } from '../../protocol/wire.js';
 
 /** Thrown by an exhaustive switch when Twilio sends a value this gateway does not know. */
 function unknownValue(field: string, value: never): never {

@@ -22,7 +22,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './resolvers/connection.js';
-import { ErrorCode, UpstreamError } from './twilio/errors.js';
+import { ErrorCode, UpstreamError } from '../twilio/errors.js';
 
 /**
  * Fields that make one Twilio call each time they resolve, as `Type.field`. Message.media costs one call

@@ -5,10 +5,10 @@
  * instead, so `after: pageInfo.endCursor` costs exactly one upstream call.
  */
 import { GraphQLError } from 'graphql';
-import type { MessageFilter } from '../__generated__/resolvers.js';
-import { toTwilioIso } from '../twilio/dates.js';
-import { isRecipientAddress, isSenderAddress } from '../twilio/phone.js';
-import type { WireMessage, WireMessagePage } from '../twilio/wire.js';
+import type { MessageFilter } from '../../__generated__/resolvers.js';
+import { toTwilioIso } from '../../protocol/dates.js';
+import { isRecipientAddress, isSenderAddress } from '../../protocol/phone.js';
+import type { WireMessage, WireMessagePage } from '../../protocol/wire.js';
 
 /** Largest `first`: Twilio's largest `PageSize`. */
 export const MAX_PAGE_SIZE = 1000;

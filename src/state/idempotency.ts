@@ -6,7 +6,7 @@
  * limiting, Twilio unreachable) are forgotten at once so the caller may try again.
  */
 import { createHash } from 'node:crypto';
-import { ErrorCode } from './twilio/errors.js';
+import { ErrorCode } from '../twilio/errors.js';
 
 interface Entry<T> {
   promise: Promise<T>;

@@ -1,11 +1,11 @@
 /** Root mutations: send, redact, cancel, delete. Twilio 4xx answers come back as `userErrors`. */
-import type { CreateMessageInput, MutationResolvers } from '../__generated__/resolvers.js';
+import type { CreateMessageInput, MutationResolvers } from '../../__generated__/resolvers.js';
 import { primeMessages, type GatewayContext } from '../context.js';
-import type { CreateMessageParams } from '../twilio/client.js';
-import { toTwilioIso } from '../twilio/dates.js';
-import { fingerprint, idempotencyKeyProblem } from '../idempotency.js';
-import { ErrorCode, UpstreamError, withUserErrors, type UserError } from '../twilio/errors.js';
-import { MESSAGE_SID, type WireMessage } from '../twilio/wire.js';
+import type { CreateMessageParams } from '../../twilio/client.js';
+import { toTwilioIso } from '../../protocol/dates.js';
+import { fingerprint, idempotencyKeyProblem } from '../../state/idempotency.js';
+import { ErrorCode, UpstreamError, withUserErrors, type UserError } from '../../twilio/errors.js';
+import { MESSAGE_SID, type WireMessage } from '../../protocol/wire.js';
 
 /** The payload of createMessage and the update mutations, over the wire type (the codegen mapper). */
 interface MessagePayload {

@@ -3,7 +3,7 @@
  * of callbacks and may send one twice, so a status only ever moves forward in the lifecycle; a late
  * `sent` after `delivered` is ignored. Bounded: the oldest entries go first past the cap.
  */
-import { MESSAGE_STATUSES, type WireMessageStatus } from './twilio/wire.js';
+import { MESSAGE_STATUSES, type WireMessageStatus } from '../protocol/wire.js';
 
 /** How far along the lifecycle each status is (CONTRACT.md §11); final statuses share the top ranks. */
 const RANK: Readonly<Record<WireMessageStatus, number>> = {

@@ -5,8 +5,8 @@
  */
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import type { Logger } from './log.js';
-import { ErrorCode } from './twilio/errors.js';
+import type { Logger } from '../telemetry/log.js';
+import { ErrorCode } from '../twilio/errors.js';
 
 /** Codes whose messages we (or graphql-js, about the document) wrote, and may show. INTERNAL_SERVER_ERROR is never one. */
 const SAFE_CODES: ReadonlySet<string> = new Set([

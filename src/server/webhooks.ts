@@ -3,11 +3,11 @@
  * anything is recorded, then validated and bounded, then recorded on the status board.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readBody, sendJson } from './http.js';
-import type { Logger } from './log.js';
-import { isMessageStatus, type StatusBoard } from './status-board.js';
-import { isValidSignature } from './twilio/signature.js';
-import { MESSAGE_SID } from './twilio/wire.js';
+import { readBody, sendJson } from '../http.js';
+import type { Logger } from '../telemetry/log.js';
+import { isMessageStatus, type StatusBoard } from '../state/status-board.js';
+import { isValidSignature } from '../protocol/signature.js';
+import { MESSAGE_SID } from '../protocol/wire.js';
 
 /** Path of the webhook Twilio posts status callbacks to. */
 export const STATUS_CALLBACK_PATH = '/twilio/status-callback';

@@ -1,0 +1,79 @@
+/**
+ * Apollo Server as the gateway runs it: the schema and resolvers, the document limits, error masking, and
+ * the plugins, each one concern, in the order they run. Transport-free: the HTTP front hands requests to it.
+ */
+import { ApolloServer } from '@apollo/server';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginSchemaReportingDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import type { Logger } from '../telemetry/log.js';
+import type { Resolvers } from '../__generated__/resolvers.js';
+import type { GatewayContext } from './context.js';
+import { costPlugin } from './cost.js';
+import { aliasLimit, depthLimit, LIMITS, singleSend } from './limits.js';
+import { apolloLogger, formatError } from './masking.js';
+import { resolvers as defaultResolvers } from './resolvers/index.js';
+import { loadTypeDefs } from './schema.js';
+
+/** What shapes the GraphQL server. */
+export interface ApolloOptions {
+  /** Serve Apollo Sandbox's landing page on GET with `Accept: text/html` (development). */
+  landingPage: boolean;
+  introspection: boolean;
+  /** Upstream calls one request may cause. */
+  maxUpstreamCalls: number;
+  logger: Logger;
+  /** Replaces the resolvers (the benchmark's naive server swaps some out). */
+  resolvers?: Resolvers;
+}
+
+const EXAMPLE_OPERATION = `# Paste-ready: the newest messages with their media. Try the mutation below too.
+query RecentMessages {
+  messages(first: 5) {
+    nodes { sid from to body status direction numSegments price { amount currency } dateSent media { contentType url } }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+
+mutation Send {
+  createMessage(input: { to: "+14155550100", from: "+15005550006", body: "Hello from GraphQL" }) {
+    message { sid status numSegments }
+    userErrors { field code message twilioCode }
+  }
+}
+`;
+
+/** Builds the Apollo Server of the gateway (not started). */
+export function createApollo(options: ApolloOptions): ApolloServer<GatewayContext> {
+  const { logger } = options;
+  return new ApolloServer<GatewayContext>({
+    typeDefs: loadTypeDefs(),
+    resolvers: options.resolvers ?? defaultResolvers,
+    introspection: options.introspection,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    includeStacktraceInErrorResponses: false,
+    parseOptions: { maxTokens: LIMITS.maxTokens },
+    validationRules: [depthLimit(LIMITS.maxDepth), aliasLimit(LIMITS.maxAliases), singleSend],
+    formatError: (formatted, error) => formatError(formatted, logger, error),
+    logger: apolloLogger(logger),
+    // Compact JSON: Apollo pretty-prints by default, which costs time and bytes on every answer.
+    stringifyResult: (result) => JSON.stringify(result),
+    plugins: [
+      // No cache hints in this API; the cache-control plugin would run a hook on every resolved field.
+      ApolloServerPluginCacheControlDisabled(),
+      // Usage and schema reporting need an Apollo key; off explicitly so a stray APOLLO_KEY sends nothing out.
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginSchemaReportingDisabled(),
+      options.landingPage
+        ? ApolloServerPluginLandingPageLocalDefault({ embed: true, document: EXAMPLE_OPERATION, includeCookies: false })
+        : ApolloServerPluginLandingPageDisabled(),
+      // Refuses an operation whose estimated cost exceeds the budget, before any call; ends each request's budget when answered.
+      costPlugin<GatewayContext>(options.maxUpstreamCalls, (context) => context.budget),
+    ],
+  });
+}

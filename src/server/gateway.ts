@@ -1,0 +1,190 @@
+/**
+ * The gateway's front: one node:http server, a table of small routes (health, readiness, status callbacks,
+ * media, GraphQL), the host check, the server's bounds, and the lifecycle. Nothing listens at import:
+ * `createGateway(config)` returns a gateway to `start()` and `stop()`.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ApolloServer } from '@apollo/server';
+import { isLoopbackHost, type Config } from '../config.js';
+import { createApollo } from '../graphql/apollo.js';
+import { createAuthenticator } from '../graphql/auth.js';
+import { createContext, type GatewayContext, type Services } from '../graphql/context.js';
+import { isLocalHostHeader, sendGraphQLError, sendJson } from '../http.js';
+import { IdempotencyStore } from '../state/idempotency.js';
+import { SendRateLimiter } from '../state/rate-limit.js';
+import { StatusBoard } from '../state/status-board.js';
+import { jsonLogger, type Logger } from '../telemetry/log.js';
+import type { Resolvers } from '../__generated__/resolvers.js';
+import { createTwilioHttp, TwilioMessages, type TwilioHttpOptions } from '../twilio/client.js';
+import { ErrorCode } from '../twilio/errors.js';
+import { corsHandler } from './cors.js';
+import { graphqlRoute } from './graphql-route.js';
+import { MEDIA_PATH, mediaUrls, serveMedia } from './media.js';
+import { readinessCheck } from './readiness.js';
+import { handleStatusCallback, STATUS_CALLBACK_PATH } from './webhooks.js';
+
+export { STATUS_CALLBACK_PATH };
+export { MAX_BODY_BYTES } from './graphql-route.js';
+
+/** Options beyond the configuration. */
+export interface GatewayOptions {
+  logger?: Logger;
+  /** Upstream timeouts and retry rules (tests shorten them). */
+  upstream?: TwilioHttpOptions;
+  /** Replaces the resolvers (the benchmark's naive server swaps some out). */
+  resolvers?: Resolvers;
+  /** Called for every status callback with a valid signature. */
+  onStatusCallback?: (params: Record<string, string>) => void;
+  /** HTTP server bounds (tests shorten them). */
+  http?: Partial<HttpLimits>;
+}
+
+/** Bounds on what one client can hold of the HTTP server. */
+export interface HttpLimits {
+  /** Time to receive a request's headers (slow-header clients are cut). */
+  headersTimeoutMs: number;
+  /** Time to receive a whole request. */
+  requestTimeoutMs: number;
+  /** Idle time of a keep-alive connection. */
+  keepAliveTimeoutMs: number;
+  /** Open connections at most; more are refused at accept. */
+  maxConnections: number;
+}
+
+/** Node's defaults are 60 s for headers and 300 s for a request, with no cap on connections. */
+export const DEFAULT_HTTP_LIMITS: HttpLimits = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 65_000, maxConnections: 1_000 };
+
+/** A gateway ready to listen. */
+export interface Gateway {
+  /** `http://host:port`, set once started. */
+  readonly url: string;
+  readonly services: Services;
+  readonly apollo: ApolloServer<GatewayContext>;
+  start(port?: number, host?: string): Promise<string>;
+  /** Stops taking requests, lets those in flight finish (up to `graceMs`, default 10 s), then closes upstream sockets. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** Builds the gateway for a configuration. */
+export function createGateway(config: Readonly<Config>, options: GatewayOptions = {}): Gateway {
+  const logger = options.logger ?? jsonLogger;
+  const limits: HttpLimits = { ...DEFAULT_HTTP_LIMITS, ...options.http };
+  const upstream = createTwilioHttp(config.twilio, { logger, ...options.upstream });
+  const media = mediaUrls(config.gatewaySecret ? Buffer.from(config.gatewaySecret) : randomBytes(32));
+  let server: Server | undefined;
+  let url = '';
+  let draining = false;
+  /** The addresses this gateway is known by: PUBLIC_URL, or its own (with `localhost` for a loopback one). */
+  const ownBases = (): string[] => {
+    if (config.publicUrl) return [config.publicUrl];
+    const port = url.slice(url.lastIndexOf(':'));
+    return isLoopbackHost(config.host) || config.host === '0.0.0.0' ? [url, `http://localhost${port}`] : [url];
+  };
+  const services: Services = {
+    upstream,
+    idempotency: new IdempotencyStore(),
+    sendRateLimiter: new SendRateLimiter(config.sendRateLimitPerMinute),
+    statusBoard: new StatusBoard(),
+    mediaUrl: (messageSid, mediaSid) => media.url(ownBases()[0]!, messageSid, mediaSid),
+  };
+  const ready = readinessCheck(() => new TwilioMessages(upstream).ping());
+  const landingPage = !config.production;
+  /**
+   * In development, only loopback names, IP addresses (and PUBLIC_URL's host) may be asked for: a web page whose
+   * name an attacker re-points at this machine (DNS rebinding) reaches the gateway as its own origin, with its
+   * own name in Host, and would otherwise read everything an open development gateway serves.
+   */
+  const publicHosts = config.publicUrl ? [new URL(config.publicUrl).hostname] : [];
+  const hostAllowed = (header: string | undefined): boolean => config.production || isLocalHostHeader(header, publicHosts);
+  const apollo = createApollo({
+    landingPage,
+    introspection: config.introspection,
+    maxUpstreamCalls: config.maxUpstreamCallsPerRequest,
+    logger,
+    resolvers: options.resolvers,
+  });
+  const cors = corsHandler(config.corsOrigins);
+  const handleGraphQL = graphqlRoute({
+    apollo,
+    authenticate: createAuthenticator(config.auth),
+    landingPage,
+    contextFor: (caller) => createContext(services, caller, config.maxUpstreamCallsPerRequest),
+  });
+
+  const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (!hostAllowed(req.headers.host)) {
+      return sendJson(res, 421, { error: 'In development this gateway answers only localhost or an IP address (or PUBLIC_URL\'s host).' });
+    }
+    const path = (req.url ?? '/').split('?')[0]!;
+    if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    if (path === '/readyz') return (await ready()) ? sendJson(res, 200, { status: 'ready' }) : sendJson(res, 503, { status: 'upstream unavailable' });
+    if (path === STATUS_CALLBACK_PATH) {
+      return handleStatusCallback(req, res, {
+        authToken: config.twilio.authToken,
+        signedBases: ownBases,
+        statusBoard: services.statusBoard,
+        logger,
+        onStatusCallback: options.onStatusCallback,
+      });
+    }
+    if (path.startsWith(MEDIA_PATH)) return serveMedia(req, res, media, new TwilioMessages(upstream), logger);
+    if (path !== '/graphql') return sendJson(res, 404, { error: 'Not found. GraphQL is at /graphql.' });
+    const corsHeaders = cors(req, res);
+    if (corsHeaders) await handleGraphQL(req, res, corsHeaders);
+  };
+
+  return {
+    get url() {
+      return url;
+    },
+    services,
+    apollo,
+    async start(port = config.port, host = config.host) {
+      await apollo.start();
+      // Connections are checked for the header and request timeouts this often (Node's default: every 30 s).
+      const checkEveryMs = Math.max(100, Math.min(1_000, limits.headersTimeoutMs / 2));
+      server = createServer({ connectionsCheckingInterval: checkEveryMs }, (req, res) => {
+        // While draining, answers close their connection so that keep-alive clients let go.
+        res.on('finish', () => {
+          if (draining) server?.closeIdleConnections();
+        });
+        if (draining) res.shouldKeepAlive = false;
+        route(req, res).catch((error: unknown) => {
+          logger('error', 'http.unhandled', { message: error instanceof Error ? error.message : String(error) });
+          if (!res.headersSent) sendGraphQLError(res, 500, ErrorCode.InternalServerError, 'Internal server error');
+          else res.end();
+        });
+      });
+      server.headersTimeout = limits.headersTimeoutMs;
+      server.requestTimeout = limits.requestTimeoutMs;
+      server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+      server.maxConnections = limits.maxConnections;
+      // At the cap, idle keep-alive connections make room: holding sockets open cannot lock everyone out.
+      server.on('drop', () => server?.closeIdleConnections());
+      await new Promise<void>((resolve, reject) => {
+        server!.once('error', reject);
+        server!.listen(port, host, () => resolve());
+      });
+      const address = server.address() as AddressInfo;
+      const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+      url = `http://${shown}:${address.port}`;
+      return url;
+    },
+    async stop(graceMs = 10_000) {
+      if (server) {
+        draining = true;
+        const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
+        server.closeIdleConnections();
+        // Requests in flight get `graceMs` to finish; whatever is still open then is cut.
+        const deadline = setTimeout(() => server?.closeAllConnections(), graceMs);
+        deadline.unref();
+        await closed;
+        clearTimeout(deadline);
+      }
+      await apollo.stop();
+      upstream.close();
+    },
+  };
+}
