@@ -9,7 +9,7 @@
 import { Agent, createServer } from 'node:http';
 import got from 'got';
 import { loadConfig } from '../src/config.js';
-import { basicAuthorization, createTwilioHttp } from '../src/twilio/client.js';
+import { basicAuthorization, createTwilioHttp } from '../src/twilio/http.js';
 import { API_VERSION } from '../src/protocol/wire.js';
 import { announce, BENCH_MESSAGE_SID } from './shared.js';
 

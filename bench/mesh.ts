@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { loadGraphQLSchemaFromOpenAPI } from '@omnigraph/openapi';
 import { createYoga } from 'graphql-yoga';
 import { loadConfig } from '../src/config.js';
-import { basicAuthorization } from '../src/twilio/client.js';
+import { basicAuthorization } from '../src/twilio/http.js';
 import { announce } from './shared.js';
 
 const { twilio } = loadConfig();

@@ -15,7 +15,7 @@ import type { Resolvers } from '../__generated__/resolvers.js';
 import type { GatewayContext } from './context.js';
 import { costPlugin } from './cost.js';
 import { aliasLimit, depthLimit, LIMITS, singleSend } from './limits.js';
-import { apolloLogger, formatError } from './masking.js';
+import { apolloLogger, formatError } from './errors.js';
 import { resolvers as defaultResolvers } from './resolvers/index.js';
 import { loadTypeDefs } from './schema.js';
 

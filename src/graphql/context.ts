@@ -4,10 +4,9 @@
  */
 import DataLoader from 'dataloader';
 import { CallBudget } from './cost.js';
-import type { IdempotencyStore } from '../state/idempotency.js';
-import type { SendRateLimiter } from '../state/rate-limit.js';
-import type { StatusBoard } from '../state/status-board.js';
-import { TwilioMessages, type TwilioHttp } from '../twilio/client.js';
+import type { State } from '../state/memory.js';
+import type { TwilioHttp } from '../twilio/http.js';
+import { TwilioMessages } from '../twilio/messages.js';
 import type { WireMedia, WireMessage } from '../protocol/wire.js';
 
 /** The DataLoaders of one request. */
@@ -24,14 +23,9 @@ export interface Caller {
   id: string;
 }
 
-/** Process-wide state the resolvers share across requests. */
-export interface Services {
+/** What the resolvers share across requests: the upstream, the state, and how media are linked. */
+export interface Services extends State {
   upstream: TwilioHttp;
-  /** Results of createMessage by (caller, idempotency key). */
-  idempotency: IdempotencyStore<unknown>;
-  sendRateLimiter: SendRateLimiter;
-  /** Statuses reported by status callbacks, newer than Twilio's answers may be. */
-  statusBoard: StatusBoard;
   /** The signed, expiring URL under which the gateway serves a media item's content. */
   mediaUrl(messageSid: string, mediaSid: string): string;
 }

@@ -22,7 +22,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './resolvers/connection.js';
-import { ErrorCode, UpstreamError } from '../twilio/errors.js';
+import { ErrorCode, gatewayError } from './errors.js';
 
 /**
  * Fields that make one Twilio call each time they resolve, as `Type.field`. Message.media costs one call
@@ -163,8 +163,8 @@ function pageSizeOf(field: GraphQLField<unknown, unknown>, node: FieldNode, vari
 }
 
 /** The error of an operation over budget, before any call or when the budget runs out during execution. */
-export function tooExpensive(message: string, extensions: Record<string, unknown>): UpstreamError {
-  return new UpstreamError(ErrorCode.QueryTooExpensive, message, extensions);
+export function tooExpensive(message: string, extensions: Record<string, unknown>): GraphQLError {
+  return gatewayError(ErrorCode.QueryTooExpensive, message, extensions);
 }
 
 /** Counts the upstream requests of one GraphQL request (retries included) and refuses those past its budget or after its answer. */
@@ -176,7 +176,7 @@ export class CallBudget {
 
   /** Takes one upstream request from the budget; throws once it is spent, or once the request has been answered. */
   take(): void {
-    if (this.ended) throw new UpstreamError(ErrorCode.RequestEnded, 'The request was answered before this Twilio call was made.');
+    if (this.ended) throw gatewayError(ErrorCode.RequestEnded, 'The request was answered before this Twilio call was made.');
     if (this.used >= this.limit) {
       throw tooExpensive(`This request reached its budget of ${this.limit} Twilio calls; ask for fewer messages (smaller \`first\`) or less \`media\`.`, { budget: this.limit });
     }
@@ -206,7 +206,7 @@ export function costPlugin<C extends object>(budget: number, budgetOf: (context:
         async didResolveOperation({ schema, document, operation, request }) {
           if (!operation) return;
           const cost = estimateCost(schema, document, operation, request.variables ?? {});
-          let error: UpstreamError | null = null;
+          let error: GraphQLError | null = null;
           if (cost.calls > budget) {
             error = tooExpensive(
               `This operation could cause ${cost.calls} Twilio calls; the budget is ${budget}. Ask for fewer messages (smaller \`first\`) or less \`media\`.`,

@@ -12,13 +12,12 @@ import { createApollo } from '../graphql/apollo.js';
 import { createAuthenticator } from '../graphql/auth.js';
 import { createContext, type GatewayContext, type Services } from '../graphql/context.js';
 import { isLocalHostHeader, sendGraphQLError, sendJson } from '../http.js';
-import { IdempotencyStore } from '../state/idempotency.js';
-import { SendRateLimiter } from '../state/rate-limit.js';
-import { StatusBoard } from '../state/status-board.js';
+import { createMemoryState, type State } from '../state/memory.js';
 import { jsonLogger, type Logger } from '../telemetry/log.js';
 import type { Resolvers } from '../__generated__/resolvers.js';
-import { createTwilioHttp, TwilioMessages, type TwilioHttpOptions } from '../twilio/client.js';
-import { ErrorCode } from '../twilio/errors.js';
+import { createTwilioHttp, type TwilioHttpOptions } from '../twilio/http.js';
+import { TwilioMessages } from '../twilio/messages.js';
+import { ErrorCode } from '../graphql/errors.js';
 import { corsHandler } from './cors.js';
 import { graphqlRoute } from './graphql-route.js';
 import { MEDIA_PATH, mediaUrls, serveMedia } from './media.js';
@@ -37,6 +36,8 @@ export interface GatewayOptions {
   resolvers?: Resolvers;
   /** Called for every status callback with a valid signature. */
   onStatusCallback?: (params: Record<string, string>) => void;
+  /** The shared state; in this process's memory when not given. */
+  state?: State;
   /** HTTP server bounds (tests shorten them). */
   http?: Partial<HttpLimits>;
 }
@@ -84,9 +85,7 @@ export function createGateway(config: Readonly<Config>, options: GatewayOptions 
   };
   const services: Services = {
     upstream,
-    idempotency: new IdempotencyStore(),
-    sendRateLimiter: new SendRateLimiter(config.sendRateLimitPerMinute),
-    statusBoard: new StatusBoard(),
+    ...(options.state ?? createMemoryState(config)),
     mediaUrl: (messageSid, mediaSid) => media.url(ownBases()[0]!, messageSid, mediaSid),
   };
   const ready = readinessCheck(() => new TwilioMessages(upstream).ping());

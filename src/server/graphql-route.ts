@@ -8,7 +8,7 @@ import { GraphQLError } from 'graphql';
 import type { Authenticator } from '../graphql/auth.js';
 import type { Caller, GatewayContext } from '../graphql/context.js';
 import { readBody, sendGraphQLError } from '../http.js';
-import { ErrorCode } from '../twilio/errors.js';
+import { ErrorCode } from '../graphql/errors.js';
 
 /** Largest request body accepted, in bytes. */
 export const MAX_BODY_BYTES = 100 * 1024;

@@ -5,7 +5,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody, sendJson } from '../http.js';
 import type { Logger } from '../telemetry/log.js';
-import { isMessageStatus, type StatusBoard } from '../state/status-board.js';
+import { isMessageStatus } from '../protocol/lifecycle.js';
+import type { StatusBoard } from '../state/status-board.js';
 import { isValidSignature } from '../protocol/signature.js';
 import { MESSAGE_SID } from '../protocol/wire.js';
 
@@ -51,7 +52,7 @@ export async function handleStatusCallback(req: IncomingMessage, res: ServerResp
     logger('warn', 'status_callback.rejected', { reason: 'malformed', messageSidLength: sid.length, status: status.slice(0, 32) });
     return sendJson(res, 400, { error: 'MessageSid must be SM or MM and 32 hex digits, and MessageStatus a Twilio message status.' });
   }
-  const held = options.statusBoard.record(sid, status);
+  const held = await options.statusBoard.record(sid, status);
   logger('info', 'status_callback', { messageSid: sid, reported: status, status: held });
   options.onStatusCallback?.(params);
   res.writeHead(204).end();

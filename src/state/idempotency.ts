@@ -2,14 +2,14 @@
  * Idempotency keys for createMessage: the first call with a key runs, every later or concurrent call
  * with the same caller, key and input gets the same result without a second send. A key is bound to the
  * input it was first used with: the same key with other input is a conflict, never a silent replay of
- * another message. Results are kept for a retention window; outcomes that prove nothing was sent (rate
- * limiting, Twilio unreachable) are forgotten at once so the caller may try again.
+ * another message. Results are kept for a retention window; outcomes that prove nothing was sent are
+ * forgotten at once so the caller may try again.
  */
 import { createHash } from 'node:crypto';
-import { ErrorCode } from '../twilio/errors.js';
+import type { Awaitable } from './types.js';
 
-interface Entry<T> {
-  promise: Promise<T>;
+interface Entry {
+  promise: Promise<unknown>;
   fingerprint: string;
   expiresAt: number;
 }
@@ -37,18 +37,19 @@ export function fingerprint(input: unknown): string {
   return createHash('sha256').update(JSON.stringify(input)).digest('base64url');
 }
 
-/** Error codes after which the send surely did not happen, so the key may be used again. */
-const NOT_SENT: ReadonlySet<string> = new Set([
-  ErrorCode.RateLimited,
-  ErrorCode.UpstreamUnavailable,
-  ErrorCode.UpstreamAuthFailed,
-  ErrorCode.QueryTooExpensive,
-  ErrorCode.RequestEnded,
-]);
+/** Keys of sends already made: (caller, key) → the input's fingerprint and the first call's result. */
+export interface IdempotencyStore {
+  /**
+   * Runs `task` unless this caller already used `key`: with the same input fingerprint the first result is
+   * given again (awaited if still running), with another input the claim is a conflict and nothing runs. When
+   * the task fails with an error for which `nothingSent` is true, the key is freed so the caller may try again.
+   */
+  claim<T>(callerId: string, key: string, inputFingerprint: string, task: () => Promise<T>, nothingSent: (error: unknown) => boolean): Awaitable<Claim<T>>;
+}
 
-/** A bounded, time-limited map from (caller, key) to the input's fingerprint and the result of the first call. */
-export class IdempotencyStore<T> {
-  private readonly entries = new Map<string, Entry<T>>();
+/** The keys in this process's memory: bounded, each kept for the retention window. */
+export class MemoryIdempotencyStore implements IdempotencyStore {
+  private readonly entries = new Map<string, Entry>();
 
   constructor(
     private readonly retentionMs = 24 * 3_600_000,
@@ -60,19 +61,20 @@ export class IdempotencyStore<T> {
    * Runs `task` unless this caller already used `key`: with the same input fingerprint the first result
    * is given again (awaited if still running), with another input the claim is a conflict and nothing runs.
    */
-  claim(callerId: string, key: string, inputFingerprint: string, task: () => Promise<T>): Claim<T> {
+  claim<T>(callerId: string, key: string, inputFingerprint: string, task: () => Promise<T>, nothingSent: (error: unknown) => boolean): Claim<T> {
     const id = `${callerId}\u0000${key}`;
     const now = this.now();
     const existing = this.entries.get(id);
     if (existing && existing.expiresAt > now) {
-      return existing.fingerprint === inputFingerprint ? { kind: 'replay', result: existing.promise } : { kind: 'conflict' };
+      return existing.fingerprint === inputFingerprint ? { kind: 'replay', result: existing.promise as Promise<T> } : { kind: 'conflict' };
     }
     this.sweep(now);
     const promise = task();
-    this.entries.set(id, { promise, fingerprint: inputFingerprint, expiresAt: now + this.retentionMs });
+    const entry: Entry = { promise, fingerprint: inputFingerprint, expiresAt: now + this.retentionMs };
+    this.entries.set(id, entry);
     promise.catch((error: unknown) => {
-      const code = (error as { extensions?: { code?: unknown } }).extensions?.code;
-      if (typeof code === 'string' && NOT_SENT.has(code)) this.entries.delete(id);
+      // Only the entry this task made: the key may have been claimed again since.
+      if (nothingSent(error) && this.entries.get(id) === entry) this.entries.delete(id);
     });
     return { kind: 'first', result: promise };
   }

@@ -3,12 +3,21 @@
  * limit back spread over a minute. Sending SMS costs money and SMS pumping is a real fraud, so every
  * caller has a budget. O(1) per send and per caller, whatever the limit.
  */
+import type { Awaitable } from './types.js';
+
+/** Per-caller send budgets. */
+export interface SendRateLimits {
+  /** Takes one send from the caller's budget: 0 when allowed, else the whole seconds to wait. */
+  take(callerId: string): Awaitable<number>;
+}
+
 interface Bucket {
   tokens: number;
   updatedAt: number;
 }
 
-export class SendRateLimiter {
+/** The send budgets in this process's memory: a token bucket per caller. */
+export class MemorySendRateLimiter implements SendRateLimits {
   private readonly buckets = new Map<string, Bucket>();
   private readonly perMs: number;
 

@@ -1,27 +1,20 @@
 /**
- * Twilio's answers turned into typed errors at the edge. Two kinds: {@link TwilioApiError}, a 4xx
- * Twilio gave about the request (the caller may be able to fix it), and {@link UpstreamError}, which
- * the caller cannot fix and which becomes a top-level GraphQL error with one of {@link ErrorCode}.
- * Messages here are written by us: nothing from the upstream body or URL reaches them verbatim, so
- * no credential can leak through an error.
+ * Twilio's failures as typed errors, made at the edge of the REST client. Two kinds: {@link TwilioApiError},
+ * a 4xx Twilio gave about the request (the caller may be able to fix it), and {@link UpstreamError}, which
+ * the caller cannot fix, with one of {@link UpstreamCode}. Messages here are written by us: nothing from the
+ * upstream body or URL reaches them verbatim, so no credential can leak through an error. No GraphQL here:
+ * the GraphQL layer decides how each one is shown.
  */
-import { GraphQLError } from 'graphql';
 
-/** The `extensions.code`s of top-level errors (API.md "Errors"). */
-export enum ErrorCode {
-  Unauthenticated = 'UNAUTHENTICATED',
-  Forbidden = 'FORBIDDEN',
-  BadUserInput = 'BAD_USER_INPUT',
-  UpstreamAuthFailed = 'UPSTREAM_AUTH_FAILED',
-  RateLimited = 'RATE_LIMITED',
-  UpstreamUnavailable = 'UPSTREAM_UNAVAILABLE',
-  UpstreamTimeout = 'UPSTREAM_TIMEOUT',
-  SendOutcomeUnknown = 'SEND_OUTCOME_UNKNOWN',
-  QueryTooExpensive = 'QUERY_TOO_EXPENSIVE',
-  /** An upstream call refused because its GraphQL request had been answered; never seen by a caller. */
-  RequestEnded = 'REQUEST_ENDED',
-  InternalServerError = 'INTERNAL_SERVER_ERROR',
-}
+/** Why an upstream call failed, when the caller cannot fix it. */
+export const UpstreamCode = {
+  AuthFailed: 'UPSTREAM_AUTH_FAILED',
+  RateLimited: 'RATE_LIMITED',
+  Unavailable: 'UPSTREAM_UNAVAILABLE',
+  Timeout: 'UPSTREAM_TIMEOUT',
+  SendOutcomeUnknown: 'SEND_OUTCOME_UNKNOWN',
+} as const;
+export type UpstreamCode = (typeof UpstreamCode)[keyof typeof UpstreamCode];
 
 /** A Twilio 4xx about the request: `{code, message, more_info, status}`. */
 export class TwilioApiError extends Error {
@@ -36,72 +29,22 @@ export class TwilioApiError extends Error {
   }
 }
 
-/** A failure the caller cannot fix; rendered as a top-level GraphQL error. */
-export class UpstreamError extends GraphQLError {
-  constructor(code: ErrorCode, message: string, extra: Record<string, unknown> = {}) {
-    super(message, { extensions: { code, ...extra } });
+/** A failure the caller cannot fix, with details for the caller (such as `retryAfter` seconds). */
+export class UpstreamError extends Error {
+  override name = 'UpstreamError';
+  constructor(
+    readonly code: UpstreamCode,
+    message: string,
+    readonly details: Readonly<Record<string, unknown>> = {},
+  ) {
+    super(message);
   }
 }
 
-/** The stable codes of caller-fixable errors, and the input field each points at, by Twilio code. */
-const USER_ERRORS: Readonly<Record<number, { code: string; field: string | null }>> = {
-  20404: { code: 'NOT_FOUND', field: 'sid' },
-  20009: { code: 'DELIVERY_NOT_COMPLETE', field: 'sid' },
-  21211: { code: 'INVALID_PHONE_NUMBER', field: 'to' },
-  21212: { code: 'INVALID_SENDER', field: 'from' },
-  21408: { code: 'REGION_NOT_PERMITTED', field: 'to' },
-  21602: { code: 'CONTENT_REQUIRED', field: 'body' },
-  21603: { code: 'SENDER_REQUIRED', field: 'from' },
-  21604: { code: 'RECIPIENT_REQUIRED', field: 'to' },
-  21606: { code: 'SENDER_NOT_CAPABLE', field: 'from' },
-  21609: { code: 'INVALID_STATUS_CALLBACK', field: 'statusCallback' },
-  21610: { code: 'RECIPIENT_OPTED_OUT', field: 'to' },
-  21611: { code: 'SENDER_QUEUE_FULL', field: 'from' },
-  21612: { code: 'RECIPIENT_UNREACHABLE', field: 'to' },
-  21614: { code: 'NOT_A_MOBILE_NUMBER', field: 'to' },
-  21617: { code: 'BODY_TOO_LONG', field: 'body' },
-  21620: { code: 'INVALID_MEDIA_URL', field: 'mediaUrls' },
-  21623: { code: 'TOO_MANY_MEDIA', field: 'mediaUrls' },
-  21624: { code: 'INVALID_VALIDITY_PERIOD', field: 'validityPeriod' },
-  21655: { code: 'INVALID_CONTENT_SID', field: 'contentSid' },
-  21701: { code: 'INVALID_MESSAGING_SERVICE', field: 'messagingServiceSid' },
-  30409: { code: 'NOT_CANCELABLE', field: 'status' },
-  35114: { code: 'INVALID_SCHEDULE', field: 'sendAt' },
-};
+/** Codes after which a send surely did not happen, so it may be tried again. */
+const NOTHING_SENT: ReadonlySet<string> = new Set([UpstreamCode.RateLimited, UpstreamCode.Unavailable, UpstreamCode.AuthFailed]);
 
-/** A caller-fixable problem, as the `UserError` GraphQL type. */
-export interface UserError {
-  field: string[] | null;
-  message: string;
-  code: string;
-  twilioCode: number | null;
-  moreInfo: string | null;
-}
-
-/**
- * Turns a Twilio 4xx into a `UserError`. `fieldPrefix` is where the mutation's arguments sit
- * (`['input']` for input objects, `[]` for a bare `sid` argument).
- */
-export function toUserError(error: TwilioApiError, fieldPrefix: readonly string[]): UserError {
-  const known = USER_ERRORS[error.code];
-  return {
-    field: known?.field ? [...fieldPrefix, known.field] : null,
-    message: error.message,
-    code: known?.code ?? 'REJECTED_BY_TWILIO',
-    twilioCode: error.code,
-    moreInfo: error.moreInfo,
-  };
-}
-
-/** Runs a mutation's upstream call; a Twilio 4xx becomes `userErrors`, anything else is thrown on. */
-export async function withUserErrors<T>(
-  fieldPrefix: readonly string[],
-  run: () => Promise<T>,
-): Promise<{ value: T; userErrors: [] } | { value: null; userErrors: UserError[] }> {
-  try {
-    return { value: await run(), userErrors: [] };
-  } catch (error) {
-    if (error instanceof TwilioApiError) return { value: null, userErrors: [toUserError(error, fieldPrefix)] };
-    throw error;
-  }
+/** True for a failure that proves no send reached Twilio. */
+export function nothingWasSent(error: unknown): boolean {
+  return error instanceof UpstreamError && NOTHING_SENT.has(error.code);
 }

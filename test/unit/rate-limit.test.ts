@@ -1,5 +1,5 @@
 /** The per-caller send budget, on an injected clock. */
-import { SendRateLimiter } from '../../src/state/rate-limit.js';
+import { MemorySendRateLimiter as SendRateLimiter } from '../../src/state/rate-limit.js';
 
 describe('SendRateLimiter', () => {
   it('allows a burst up to the limit, then one more per 60/limit seconds', () => {

@@ -1,33 +1,12 @@
-/** Small pieces behind the trust review's fixes, without sockets: statuses, media links, readiness, keys, posture. */
+/** Small pieces behind the trust review's fixes, without sockets: media links, readiness, keys, posture. */
 import { loadConfig } from '../../src/config.js';
-import { fingerprint, IdempotencyStore, idempotencyKeyProblem } from '../../src/state/idempotency.js';
+import { idempotencyKeyProblem } from '../../src/state/idempotency.js';
 import { MEDIA_URL_PERIOD_MS, mediaUrls } from '../../src/server/media.js';
 import { postureWarnings } from '../../src/posture.js';
 import { NOT_READY_FOR_MS, readinessCheck } from '../../src/server/readiness.js';
-import { laterStatus, StatusBoard } from '../../src/state/status-board.js';
 
 const MM = 'MM' + 'a'.repeat(32);
 const ME = 'ME' + 'b'.repeat(32);
-
-describe('status board', () => {
-  it.each([
-    ['failed', 'read'],
-    ['failed', 'delivered'],
-    ['undelivered', 'read'],
-    ['canceled', 'delivered'],
-    ['delivered', 'sent'],
-  ] as const)('keeps %s when %s comes later', (first, later) => {
-    const board = new StatusBoard();
-    board.record('SM1', first);
-    expect(board.record('SM1', later)).toBe(first);
-    expect(laterStatus(first, later)).toBe(first);
-  });
-
-  it('still moves forward: queued → sent → delivered → read', () => {
-    const board = new StatusBoard();
-    for (const status of ['queued', 'sent', 'delivered', 'read'] as const) expect(board.record('SM1', status)).toBe(status);
-  });
-});
 
 describe('media links', () => {
   let now = Date.UTC(2026, 0, 15, 10, 30);
@@ -81,21 +60,7 @@ describe('readiness', () => {
   });
 });
 
-describe('idempotency store', () => {
-  it('replays the same input, refuses other input, and runs the task once', async () => {
-    const store = new IdempotencyStore<string>();
-    let runs = 0;
-    const task = async () => `sent ${++runs}`;
-    const first = store.claim('caller', 'k', fingerprint({ body: 'a' }), task);
-    const replay = store.claim('caller', 'k', fingerprint({ body: 'a' }), task);
-    const conflict = store.claim('caller', 'k', fingerprint({ body: 'b' }), task);
-    const otherCaller = store.claim('someone', 'k', fingerprint({ body: 'b' }), task);
-    expect([first.kind, replay.kind, conflict.kind, otherCaller.kind]).toEqual(['first', 'replay', 'conflict', 'first']);
-    expect(first.kind !== 'conflict' && (await first.result)).toBe('sent 1');
-    expect(replay.kind !== 'conflict' && (await replay.result)).toBe('sent 1');
-    expect(runs).toBe(2);
-  });
-
+describe('idempotency keys', () => {
   it.each([[''], ['k'.repeat(256)], ['has space'], ['naïve']])('refuses the key %j', (key) => {
     expect(idempotencyKeyProblem(key)).toMatch(/1 to 255 visible ASCII/);
   });

@@ -1,7 +1,7 @@
 /** Field resolvers of Message and Media: Twilio's wire JSON (the codegen mapper) translated field by field. */
 import { GraphQLError } from 'graphql';
 import type { MessageDirection, MessageResolvers, MediaResolvers, MessageStatus } from '../../__generated__/resolvers.js';
-import { laterStatus } from '../../state/status-board.js';
+import { laterStatus } from '../../protocol/lifecycle.js';
 import { parseRfc2822 } from '../../protocol/dates.js';
 import type { WireMessageDirection, WireMessageStatus } from '../../protocol/wire.js';
 
@@ -70,8 +70,10 @@ export const Message: MessageResolvers = {
   // A status callback may have told us more than Twilio's (eventually consistent) answer: take the later one.
   status: (m, _args, ctx) => {
     const wire = required(m.status, 'status');
+    const newest = (reported: WireMessageStatus | undefined) => toMessageStatus(reported ? laterStatus(wire, reported) : wire);
     const reported = m.sid ? ctx.services.statusBoard.get(m.sid) : undefined;
-    return toMessageStatus(reported ? laterStatus(wire, reported) : wire);
+    // The in-memory board answers at once: no promise (and no extra tick) on this hot path.
+    return reported instanceof Promise ? reported.then(newest) : newest(reported);
   },
   direction: (m) => toMessageDirection(required(m.direction, 'direction')),
   numSegments: (m) => count(m.num_segments),

@@ -1,10 +1,13 @@
 /** Root mutations: send, redact, cancel, delete. Twilio 4xx answers come back as `userErrors`. */
 import type { CreateMessageInput, MutationResolvers } from '../../__generated__/resolvers.js';
 import { primeMessages, type GatewayContext } from '../context.js';
-import type { CreateMessageParams } from '../../twilio/client.js';
+import type { CreateMessageParams } from '../../twilio/messages.js';
 import { toTwilioIso } from '../../protocol/dates.js';
 import { fingerprint, idempotencyKeyProblem } from '../../state/idempotency.js';
-import { ErrorCode, UpstreamError, withUserErrors, type UserError } from '../../twilio/errors.js';
+import { GraphQLError } from 'graphql';
+import { nothingWasSent } from '../../twilio/errors.js';
+import { ErrorCode, gatewayError } from '../errors.js';
+import { withUserErrors, type UserError } from '../user-errors.js';
 import { MESSAGE_SID, type WireMessage } from '../../protocol/wire.js';
 
 /** The payload of createMessage and the update mutations, over the wire type (the codegen mapper). */
@@ -88,6 +91,12 @@ async function update(
   return { message: result.value, userErrors: result.userErrors };
 }
 
+/** True for a failure of createMessage that proves nothing was sent: Twilio said so, or no request went out. */
+function nothingSentYet(error: unknown): boolean {
+  const code = error instanceof GraphQLError ? error.extensions['code'] : undefined;
+  return nothingWasSent(error) || code === ErrorCode.RateLimited || code === ErrorCode.QueryTooExpensive || code === ErrorCode.RequestEnded;
+}
+
 /** createMessage's own checks, before any budget is taken or call made. */
 function createInputErrors(input: CreateMessageInput): UserError[] {
   const errors: UserError[] = [];
@@ -107,17 +116,17 @@ export const Mutation: MutationResolvers = {
   createMessage: async (_root, { input }, ctx) => {
     const invalid = createInputErrors(input);
     if (invalid.length > 0) return { message: null, userErrors: invalid };
-    const sendWithinBudget = (): MessagePayload | Promise<MessagePayload> => {
-      const wait = ctx.services.sendRateLimiter.take(ctx.caller.id);
+    const sendWithinBudget = async (): Promise<MessagePayload> => {
+      const wait = await ctx.services.sendRateLimiter.take(ctx.caller.id);
       if (wait > 0) {
-        throw new UpstreamError(ErrorCode.RateLimited, `Send rate limit reached for this caller; retry in ${wait} s.`, { retryAfter: wait });
+        throw gatewayError(ErrorCode.RateLimited, `Send rate limit reached for this caller; retry in ${wait} s.`, { retryAfter: wait });
       }
       return send(input, ctx);
     };
     if (!input.idempotencyKey) return sendWithinBudget();
     const { idempotencyKey, ...rest } = input;
     // A replay of a key already used costs no send budget: only the first call with a key is counted.
-    const claim = ctx.services.idempotency.claim(ctx.caller.id, idempotencyKey, fingerprint(createParams(rest)), async () => sendWithinBudget());
+    const claim = await ctx.services.idempotency.claim(ctx.caller.id, idempotencyKey, fingerprint(createParams(rest)), sendWithinBudget, nothingSentYet);
     if (claim.kind === 'conflict') {
       return { message: null, userErrors: [inputError(['input', 'idempotencyKey'], 'IDEMPOTENCY_KEY_REUSED',
         'This idempotencyKey was already used with different input; use a new key for a new message')] };

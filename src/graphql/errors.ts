@@ -1,12 +1,48 @@
 /**
- * Error masking, in one place: only errors the gateway made on purpose keep their message. Everything
- * else (a native exception, an error thrown without a code, which Apollo labels INTERNAL_SERVER_ERROR)
- * becomes a generic INTERNAL_SERVER_ERROR for the caller and a log line for us.
+ * The API's error codes, and errors mapped and masked in one place: Twilio's failures become GraphQL errors
+ * with our words and a code; only errors the gateway made on purpose keep their message. Everything else (a
+ * native exception, an error thrown without a code, which Apollo labels INTERNAL_SERVER_ERROR) becomes a
+ * generic INTERNAL_SERVER_ERROR for the caller and a log line for us.
  */
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from '../telemetry/log.js';
-import { ErrorCode } from '../twilio/errors.js';
+import { TwilioApiError, UpstreamCode, UpstreamError } from '../twilio/errors.js';
+
+/** The `extensions.code`s of top-level errors: Twilio's failures, and the gateway's own. */
+export const ErrorCode = {
+  ...UpstreamCode,
+  Unauthenticated: 'UNAUTHENTICATED',
+  Forbidden: 'FORBIDDEN',
+  BadUserInput: 'BAD_USER_INPUT',
+  QueryTooExpensive: 'QUERY_TOO_EXPENSIVE',
+  /** An upstream call refused because its GraphQL request had been answered; never seen by a caller. */
+  RequestEnded: 'REQUEST_ENDED',
+  InternalServerError: 'INTERNAL_SERVER_ERROR',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** An error the gateway raises on purpose, with its code and extra extensions. */
+export function gatewayError(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, ...extensions } });
+}
+
+/**
+ * A failure from the REST client as the caller sees it: an {@link UpstreamError} with its code, a Twilio 4xx
+ * that reached the top (a read has no `userErrors`) as BAD_USER_INPUT in our words with Twilio's code, since
+ * Twilio's own text may carry anything. Null for anything else.
+ */
+export function fromUpstream(error: unknown): GraphQLError | null {
+  if (error instanceof UpstreamError) return gatewayError(error.code, error.message, { ...error.details });
+  if (error instanceof TwilioApiError) {
+    const help = error.moreInfo ? ` See ${error.moreInfo}` : '';
+    return gatewayError(ErrorCode.BadUserInput, `Twilio refused the request (error ${error.code}, HTTP ${error.status}).${help}`, {
+      twilioCode: error.code,
+      moreInfo: error.moreInfo,
+    });
+  }
+  return null;
+}
 
 /** Codes whose messages we (or graphql-js, about the document) wrote, and may show. INTERNAL_SERVER_ERROR is never one. */
 const SAFE_CODES: ReadonlySet<string> = new Set([
@@ -35,6 +71,8 @@ function madeOnPurpose(error: unknown): boolean {
 
 /** Masks every error we did not make on purpose: no stack, no upstream text, no internals. Masked ones are logged. */
 export function formatError(formatted: GraphQLFormattedError, logger: Logger, error: unknown): GraphQLFormattedError {
+  const upstream = fromUpstream(unwrapResolverError(error));
+  if (upstream) return { message: upstream.message, path: formatted.path, locations: formatted.locations, extensions: upstream.extensions };
   const code = formatted.extensions?.['code'];
   if (typeof code === 'string' && SAFE_CODES.has(code) && madeOnPurpose(error)) {
     const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};

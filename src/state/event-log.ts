@@ -1,0 +1,71 @@
+/**
+ * The log of message events (status changes, inbound messages) with live fan-out: a bounded, ordered log
+ * that a subscriber can resume from by cursor, and a publish/subscribe channel for what comes next. Nothing
+ * writes to it yet; subscriptions will read it.
+ */
+import type { WireMessageStatus } from '../protocol/wire.js';
+import type { Awaitable } from './types.js';
+
+/** What happened to a message. */
+export type MessageEventType = 'STATUS_CHANGED' | 'RECEIVED';
+
+/** An event as it is appended. */
+export interface NewMessageEvent {
+  type: MessageEventType;
+  messageSid: string;
+  status: WireMessageStatus;
+  /** Epoch ms. */
+  occurredAt: number;
+}
+
+/** An event in the log: its cursor orders it among all others. */
+export interface LoggedMessageEvent extends NewMessageEvent {
+  /** Opaque to readers; increases with every event. */
+  cursor: string;
+}
+
+/** The ordered, bounded event log with live fan-out. */
+export interface EventLog {
+  /** Appends an event, gives it its cursor and publishes it to every subscriber. */
+  append(event: NewMessageEvent): Awaitable<LoggedMessageEvent>;
+  /**
+   * The events after `cursor` (all kept events for null), oldest first, at most `limit`. Null when `cursor`
+   * is older than the log keeps or not one it gave: the reader missed events and must start over.
+   */
+  after(cursor: string | null, limit: number): Awaitable<LoggedMessageEvent[] | null>;
+  /** Calls `listener` with every event appended from now on; returns the function that stops it. */
+  subscribe(listener: (event: LoggedMessageEvent) => void): () => void;
+}
+
+/** The event log in this process's memory: the last `capacity` events. */
+export class MemoryEventLog implements EventLog {
+  private readonly events: LoggedMessageEvent[] = [];
+  private readonly listeners = new Set<(event: LoggedMessageEvent) => void>();
+  /** Sequence number of the next event; cursors are sequence numbers. */
+  private next = 1;
+
+  constructor(private readonly capacity = 10_000) {}
+
+  append(event: NewMessageEvent): LoggedMessageEvent {
+    const logged: LoggedMessageEvent = { ...event, cursor: String(this.next++) };
+    this.events.push(logged);
+    if (this.events.length > this.capacity) this.events.shift();
+    for (const listener of this.listeners) listener(logged);
+    return logged;
+  }
+
+  after(cursor: string | null, limit: number): LoggedMessageEvent[] | null {
+    if (cursor === null) return this.events.slice(0, limit);
+    if (!/^\d{1,15}$/.test(cursor) || Number(cursor) >= this.next) return null;
+    const oldest = this.events[0] ? Number(this.events[0].cursor) : this.next;
+    // Events after the cursor start at cursor + 1; if that one is gone, some were missed.
+    if (Number(cursor) + 1 < oldest) return null;
+    const start = Number(cursor) + 1 - oldest;
+    return this.events.slice(start, start + limit);
+  }
+
+  subscribe(listener: (event: LoggedMessageEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}

@@ -1,0 +1,26 @@
+/** The process's state in its own memory: what one replica needs, and what tests start fresh. */
+import { MemoryEventLog, type EventLog } from './event-log.js';
+import { MemoryIdempotencyStore, type IdempotencyStore } from './idempotency.js';
+import { MemorySendRateLimiter, type SendRateLimits } from './rate-limit.js';
+import { MemoryStatusBoard, type StatusBoard } from './status-board.js';
+
+/** Every piece of state the gateway shares across requests, behind its port. */
+export interface State {
+  /** Results of createMessage by (caller, idempotency key). */
+  idempotency: IdempotencyStore;
+  sendRateLimiter: SendRateLimits;
+  /** Statuses reported by status callbacks, newer than Twilio's answers may be. */
+  statusBoard: StatusBoard;
+  /** Message events for subscriptions. */
+  eventLog: EventLog;
+}
+
+/** State in memory, with the configured send budget per caller per minute. */
+export function createMemoryState(options: { sendRateLimitPerMinute: number }): State {
+  return {
+    idempotency: new MemoryIdempotencyStore(),
+    sendRateLimiter: new MemorySendRateLimiter(options.sendRateLimitPerMinute),
+    statusBoard: new MemoryStatusBoard(),
+    eventLog: new MemoryEventLog(),
+  };
+}

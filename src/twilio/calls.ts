@@ -1,0 +1,139 @@
+/**
+ * One REST call to Twilio: the attempt loop under the retry rules, the timeouts and the concurrency
+ * limit, with one seam around every attempt (where the GraphQL request's budget hangs, and where timing,
+ * traces and metrics will). Answers are parsed here; Twilio's errors become typed errors here.
+ */
+import type { OptionsOfTextResponseBody, Response } from 'got';
+import { redactText } from '../telemetry/log.js';
+import { TwilioApiError, UpstreamCode, UpstreamError } from './errors.js';
+import type { TwilioHttp } from './http.js';
+import { backoffMs, decide, outcomeUnknown, type CallKind, type Failure } from './rules.js';
+
+/** A REST call: its kind, path under the account, and query or form. */
+export interface Call {
+  kind: CallKind;
+  path: string;
+  searchParams?: URLSearchParams;
+  form?: URLSearchParams;
+  /** Retries after the first attempt, when the policy's number is not wanted (readiness checks make none). */
+  retries?: number;
+}
+
+/**
+ * Runs before every attempt, when it has its slot and is about to be sent; throwing refuses the attempt
+ * (the error reaches the caller as it is). The GraphQL request's call budget is one.
+ */
+export type BeforeAttempt = () => void;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Milliseconds from a `Retry-After` header (seconds or an HTTP date); null when absent or unreadable. */
+function retryAfterMs(response: Response<string>): number | null {
+  const value = response.headers['retry-after'];
+  if (!value) return null;
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, at - Date.now());
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A Twilio error body, or a made-up one when the body is not Twilio's shape (we never echo it). */
+function apiError(response: Response<string>): TwilioApiError {
+  const body = parseJson(response.body);
+  if (body && typeof body === 'object' && typeof (body as { code?: unknown }).code === 'number') {
+    const b = body as { code: number; message?: unknown; more_info?: unknown };
+    // Twilio's message is shown to the caller: bounded, and scrubbed of anything that looks like a credential.
+    const message = typeof b.message === 'string' ? redactText(b.message.slice(0, 500)) : `Twilio error ${b.code}`;
+    // Only a link to Twilio's page for an error code passes: anything else in it could carry anything.
+    const moreInfo = typeof b.more_info === 'string' && /^https:\/\/www\.twilio\.com\/docs\/errors\/\d{1,6}$/.test(b.more_info) ? b.more_info : null;
+    return new TwilioApiError(response.statusCode, b.code, message, moreInfo);
+  }
+  return new TwilioApiError(response.statusCode, 0, `Twilio answered HTTP ${response.statusCode}`, null);
+}
+
+/** got options for a call, with only the keys it needs: every key given costs got a merge step. */
+function requestOptions(c: Call): OptionsOfTextResponseBody {
+  const options: OptionsOfTextResponseBody = {};
+  if (c.kind === 'delete') options.method = 'DELETE';
+  else if (c.kind !== 'read') options.method = 'POST';
+  if (c.searchParams) options.searchParams = c.searchParams;
+  if (c.form) {
+    options.body = c.form.toString();
+    options.headers = { 'content-type': 'application/x-www-form-urlencoded' };
+  }
+  return options;
+}
+
+/**
+ * Makes one REST call. Resolves with the parsed JSON (null for 204, or for a DELETE retried into 404);
+ * rejects with {@link TwilioApiError} for a Twilio 4xx, {@link UpstreamError} for everything the caller
+ * cannot fix, or whatever `beforeAttempt` threw.
+ */
+export async function call(upstream: TwilioHttp, c: Call, beforeAttempt: BeforeAttempt): Promise<unknown> {
+  try {
+    return await attempts(upstream, c, beforeAttempt);
+  } catch (error) {
+    // Refusals by `beforeAttempt` are the caller's doing, and 4xx are the caller's to see: only Twilio's failures are logged.
+    if (error instanceof UpstreamError) upstream.logger('warn', 'upstream.failed', { kind: c.kind, path: c.path, code: error.code });
+    throw error;
+  }
+}
+
+async function attempts(upstream: TwilioHttp, c: Call, beforeAttempt: BeforeAttempt): Promise<unknown> {
+  const policy = c.retries === undefined ? upstream.retry : { ...upstream.retry, retries: c.retries };
+  for (let attempt = 0; ; attempt++) {
+    let refused: { error: unknown } | null = null;
+    let failure: Failure | null = null;
+    let response: Response<string> | null = null;
+    try {
+      response = await upstream.limiter.run(async () => {
+        // Checked when the attempt gets its slot, not when it was queued: a request that has ended by then makes none.
+        try {
+          beforeAttempt();
+        } catch (error) {
+          refused = { error };
+          return null;
+        }
+        upstream.requests++;
+        return upstream.got(c.path, requestOptions(c));
+      });
+    } catch (error) {
+      failure = { kind: 'network', code: (error as { code?: string }).code, event: (error as { event?: string }).event };
+    }
+    if (refused) throw (refused as { error: unknown }).error;
+    if (response) failure = { kind: 'status', status: response.statusCode, retryAfterMs: response.statusCode === 429 ? retryAfterMs(response) : null };
+    const decision = decide(c.kind, failure!, { attempt, backoffMs: backoffMs(policy, attempt) }, policy);
+    switch (decision.action) {
+      case 'retry':
+        upstream.logger('warn', 'upstream.retry', { kind: c.kind, path: c.path, attempt: attempt + 1, reason: decision.reason, delayMs: decision.delayMs });
+        await sleep(decision.delayMs);
+        continue;
+      case 'fail':
+        throw decision.error;
+      case 'deleted':
+        return null;
+      case 'answer':
+        return answer(c, response!);
+    }
+  }
+}
+
+/** The value of an answer that stands: a 4xx as {@link TwilioApiError}, a success as parsed JSON. */
+function answer(c: Call, response: Response<string>): unknown {
+  const status = response.statusCode;
+  if (status >= 300) throw apiError(response);
+  if (status === 204) return null;
+  const body = parseJson(response.body);
+  if (body === undefined || body === null || typeof body !== 'object') {
+    if (c.kind === 'send') throw outcomeUnknown();
+    throw new UpstreamError(UpstreamCode.Unavailable, 'Twilio answered with a body that is not JSON.');
+  }
+  return body;
+}

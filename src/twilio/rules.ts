@@ -1,0 +1,97 @@
+/**
+ * The retry rules, as a pure function from (kind of call, what went wrong, attempt) to a decision:
+ * - GET and DELETE retry with backoff on 429, 5xx and network errors, honouring `Retry-After` up to a cap;
+ *   a DELETE retried into 404 counts as deleted.
+ * - A send (POST …/Messages.json) is retried only when Twilio cannot have processed it: 429, or no
+ *   connection at all (refused, or a connect timeout), so no byte was written. A reset, a timeout, a 5xx
+ *   or an unreadable success gives SEND_OUTCOME_UNKNOWN after exactly one POST.
+ * - An update (POST …/Messages/{sid}.json) is retried like a send, and fails as unavailable, not unknown:
+ *   redacting or canceling twice does no harm, but is not repeated blindly either.
+ */
+import { UpstreamCode, UpstreamError } from './errors.js';
+
+/** The kinds of call: reads and deletes are idempotent, sends and updates are not. */
+export type CallKind = 'read' | 'delete' | 'send' | 'update';
+
+/** Retry rules. */
+export interface RetryPolicy {
+  /** Retries after the first attempt. */
+  retries: number;
+  /** First backoff delay; doubles with each retry. */
+  baseDelayMs: number;
+  /** Longest wait, `Retry-After` included; a longer `Retry-After` is not waited for. */
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { retries: 2, baseDelayMs: 100, maxDelayMs: 10_000 };
+
+/** What one attempt ran into. */
+export type Failure =
+  /** No answer: `code` is Node's error code (`ECONNREFUSED`, `ECONNRESET`, `ETIMEDOUT`…), `event` got's timeout phase. */
+  | { kind: 'network'; code: string | undefined; event?: string | undefined }
+  /** An answer: its status and, for a 429, how long Twilio asked us to wait. */
+  | { kind: 'status'; status: number; retryAfterMs: number | null };
+
+/** What to do next. */
+export type Decision =
+  | { action: 'retry'; delayMs: number; reason: string | number }
+  | { action: 'fail'; error: UpstreamError }
+  /** The answer stands: a success or a 4xx for the caller. */
+  | { action: 'answer' }
+  /** A DELETE retried into 404: the first attempt deleted it. */
+  | { action: 'deleted' };
+
+/** Where an attempt stands: its number (0 for the first) and its backoff if it is retried. */
+export interface AttemptState {
+  attempt: number;
+  backoffMs: number;
+}
+
+const retryable = (kind: CallKind): boolean => kind === 'read' || kind === 'delete';
+
+/** The error of a send whose outcome is not known. */
+export function outcomeUnknown(): UpstreamError {
+  return new UpstreamError(
+    UpstreamCode.SendOutcomeUnknown,
+    'The send may or may not have reached Twilio. Do not resend blindly: look the message up first (messages with filter.to).',
+  );
+}
+
+/** Exponential backoff with jitter, so that callers who failed together do not retry together. */
+export function backoffMs(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
+  return policy.baseDelayMs * 2 ** attempt * (0.5 + random() / 2);
+}
+
+/** Decides what follows an attempt of a `kind` call that ran into `failure`. */
+export function decide(kind: CallKind, failure: Failure, state: AttemptState, policy: RetryPolicy): Decision {
+  const retriesLeft = state.attempt < policy.retries;
+  if (failure.kind === 'network') {
+    const { code, event } = failure;
+    // No connection, no request written: a refused connection or a connect/lookup timeout. Any call may go again.
+    const neverSent = code === 'ECONNREFUSED' || (code === 'ETIMEDOUT' && (event === 'connect' || event === 'lookup'));
+    if (neverSent && retriesLeft) return { action: 'retry', delayMs: state.backoffMs, reason: code };
+    if (kind === 'send' && !neverSent) return { action: 'fail', error: outcomeUnknown() };
+    if (retryable(kind) && retriesLeft) return { action: 'retry', delayMs: state.backoffMs, reason: code ?? 'network' };
+    if (code === 'ETIMEDOUT') return { action: 'fail', error: new UpstreamError(UpstreamCode.Timeout, 'Twilio did not answer in time.') };
+    return { action: 'fail', error: new UpstreamError(UpstreamCode.Unavailable, 'Twilio could not be reached.') };
+  }
+  const { status, retryAfterMs } = failure;
+  if (status === 429) {
+    if (retriesLeft && (retryAfterMs === null || retryAfterMs <= policy.maxDelayMs)) {
+      return { action: 'retry', delayMs: Math.min(retryAfterMs ?? state.backoffMs, policy.maxDelayMs), reason: status };
+    }
+    const retryAfter = Math.ceil((retryAfterMs ?? state.backoffMs) / 1000);
+    return { action: 'fail', error: new UpstreamError(UpstreamCode.RateLimited, 'Twilio is rate-limiting this account; retry later.', { retryAfter }) };
+  }
+  if (status >= 500) {
+    if (kind === 'send') return { action: 'fail', error: outcomeUnknown() };
+    if (retryable(kind) && retriesLeft) return { action: 'retry', delayMs: state.backoffMs, reason: status };
+    return { action: 'fail', error: new UpstreamError(UpstreamCode.Unavailable, `Twilio answered with a server error (HTTP ${status}).`) };
+  }
+  // The first DELETE may have gone through before its answer was lost.
+  if (kind === 'delete' && status === 404 && state.attempt > 0) return { action: 'deleted' };
+  if (status === 401 || status === 403) {
+    return { action: 'fail', error: new UpstreamError(UpstreamCode.AuthFailed, 'Twilio refused the gateway\'s credentials (20003).') };
+  }
+  return { action: 'answer' };
+}
