@@ -10,7 +10,7 @@ import { Agent, createServer } from 'node:http';
 import got from 'got';
 import { loadConfig } from '../src/config.js';
 import { basicAuthorization, createTwilioHttp } from '../src/twilio/http.js';
-import { API_VERSION } from '../src/protocol/wire.js';
+import { accountPath } from '../src/protocol/wire.js';
 import { announce, BENCH_MESSAGE_SID } from './shared.js';
 
 const { twilio } = loadConfig();
@@ -18,7 +18,7 @@ const upstream =
   process.env['GOT_PROXY'] === 'tuned'
     ? createTwilioHttp(twilio).got
     : got.extend({
-        prefixUrl: `${twilio.baseUrl}/${API_VERSION}/Accounts/${twilio.accountSid}/`,
+        prefixUrl: `${twilio.baseUrl}${accountPath(twilio.accountSid)}/`,
         headers: { authorization: basicAuthorization(twilio) },
         agent: { http: new Agent({ keepAlive: true }) },
       });

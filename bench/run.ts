@@ -9,6 +9,7 @@ import { cpSync, existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import autocannon from 'autocannon';
 import { BENCH_ACCOUNT_SID, BENCH_AUTH_TOKEN, BENCH_MESSAGE_SID } from './shared.js';
+import { accountPath } from '../src/protocol/wire.js';
 
 // Many short interleaved runs beat a few long ones on a noisy VM: the median shrugs off slow spells.
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 2);
@@ -100,7 +101,7 @@ const MESH_Q1 = gqlRequest(`{ FetchMessage(AccountSid: "${BENCH_ACCOUNT_SID}", S
 /** Twilio's OpenAPI spec, which the GraphQL Mesh baseline is generated from; without it, that baseline is skipped. */
 const OPENAPI_SPEC = process.env['TWILIO_OPENAPI_SPEC'] ?? '../shared/twilio/twilio_api_v2010.json';
 const DIRECT: Request = {
-  path: `/2010-04-01/Accounts/${BENCH_ACCOUNT_SID}/Messages/${BENCH_MESSAGE_SID}.json`,
+  path: `${accountPath(BENCH_ACCOUNT_SID)}/Messages/${BENCH_MESSAGE_SID}.json`,
   method: 'GET',
   headers: { authorization: `Basic ${Buffer.from(`${BENCH_ACCOUNT_SID}:${BENCH_AUTH_TOKEN}`).toString('base64')}` },
 };

@@ -9,11 +9,11 @@ import { startStandaloneServer } from '@apollo/server/standalone';
 import got from 'got';
 import { loadConfig } from '../src/config.js';
 import { loadTypeDefs } from '../src/graphql/schema.js';
-import { API_VERSION, type WireMedia, type WireMediaPage, type WireMessage, type WireMessagePage } from '../src/protocol/wire.js';
+import { accountPath, type WireMedia, type WireMediaPage, type WireMessage, type WireMessagePage } from '../src/protocol/wire.js';
 
 const { twilio } = loadConfig();
 const api = got.extend({
-  prefixUrl: `${twilio.baseUrl}/${API_VERSION}/Accounts/${twilio.accountSid}/`,
+  prefixUrl: `${twilio.baseUrl}${accountPath(twilio.accountSid)}/`,
   username: twilio.username,
   password: twilio.password,
 });

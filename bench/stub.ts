@@ -4,10 +4,10 @@
  */
 import { createServer } from 'node:http';
 import { toRfc2822 } from '../src/protocol/dates.js';
-import type { WireMedia, WireMessage } from '../src/protocol/wire.js';
+import { accountPath, type WireMedia, type WireMessage } from '../src/protocol/wire.js';
 import { announce, BENCH_ACCOUNT_SID } from './shared.js';
 
-const BASE = `/2010-04-01/Accounts/${BENCH_ACCOUNT_SID}`;
+const BASE = accountPath(BENCH_ACCOUNT_SID);
 const now = toRfc2822(Date.now());
 const sidOf = (prefix: string, n: number) => prefix + n.toString(16).padStart(32, '0');
 

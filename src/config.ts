@@ -2,7 +2,23 @@
  * Configuration: the environment turned into one typed, frozen object. A bad value stops start-up with
  * a one-line error that names the variable (API.md "Configuration").
  */
-import { DEFAULT_ACCOUNT } from './emulator/account.js';
+
+/** An account as an emulator serves it: the SID, its auth token, and API keys that may act for it. */
+export interface AccountCredentials {
+  accountSid: string;
+  authToken: string;
+  apiKeys: ReadonlyArray<{ sid: string; secret: string }>;
+}
+
+/**
+ * The account used when no Twilio account is configured: the emulator's, embedded or standalone. Its
+ * credentials are published in the README, so they protect nothing.
+ */
+export const DEFAULT_ACCOUNT: AccountCredentials = Object.freeze({
+  accountSid: 'AC0123456789abcdef0123456789abcdef',
+  authToken: 'fedcba9876543210fedcba9876543210',
+  apiKeys: Object.freeze([Object.freeze({ sid: 'SK0123456789abcdef0123456789abcdef', secret: 'emulator-api-key-secret' })]),
+});
 
 /** Credentials and limits for the upstream Twilio API. */
 export interface TwilioConfig {
@@ -35,7 +51,6 @@ export interface Config {
   production: boolean;
   /** True when no upstream is configured: the gateway starts the embedded emulator and uses it. */
   embeddedEmulator: boolean;
-  emulatorPort: number;
   twilio: TwilioConfig;
   /** True when the upstream is not on this machine: real Twilio, where every send is a billed SMS. */
   liveUpstream: boolean;
@@ -174,7 +189,6 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     host,
     production,
     embeddedEmulator,
-    emulatorPort: integer(env, 'EMULATOR_PORT', 4010, 0, 65535),
     twilio,
     liveUpstream,
     auth,
@@ -189,7 +203,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
 }
 
 /** What `npm run emulator` reads: its port, and the account it accepts when TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN are set. */
-export function loadEmulatorConfig(env: Env = process.env): Readonly<{ port: number; account: typeof DEFAULT_ACCOUNT }> {
+export function loadEmulatorConfig(env: Env = process.env): Readonly<{ port: number; account: AccountCredentials }> {
   const port = integer(env, 'EMULATOR_PORT', 4010, 0, 65535);
   const accountSid = text(env, 'TWILIO_ACCOUNT_SID');
   if (accountSid === null) return Object.freeze({ port, account: DEFAULT_ACCOUNT });

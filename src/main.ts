@@ -2,8 +2,7 @@
  * `npm start`: load the configuration, start the embedded Twilio emulator when no upstream is
  * configured, then the gateway. SIGTERM/SIGINT drain in-flight requests before exiting.
  */
-import { ConfigError, loadConfig, type Config } from './config.js';
-import { DEFAULT_ACCOUNT } from './emulator/account.js';
+import { ConfigError, DEFAULT_ACCOUNT, loadConfig, type Config } from './config.js';
 import { createEmulator, type Emulator } from './emulator/server.js';
 import { createGateway } from './server/gateway.js';
 import { listenHint } from './http.js';

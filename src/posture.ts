@@ -2,8 +2,7 @@
  * What a person starting the gateway must not miss: the risks of the posture the configuration puts it in.
  * Printed by `npm start` before anything else it says, one warning per line.
  */
-import { isLoopbackHost, type Config } from './config.js';
-import { DEFAULT_ACCOUNT } from './emulator/account.js';
+import { DEFAULT_ACCOUNT, isLoopbackHost, type Config } from './config.js';
 import { STATUS_CALLBACK_PATH } from './server/webhooks.js';
 
 /** The warnings for a configuration, given the address the gateway listens on. */

@@ -5,14 +5,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import { isRecipientAddress, isSenderAddress } from '../protocol/phone.js';
-import { MEDIA_SID, MESSAGE_SID, moreInfoUrl, type WireError } from '../protocol/wire.js';
+import { accountPath, MEDIA_SID, MESSAGE_SID, moreInfoUrl, type WireError } from '../protocol/wire.js';
 import type { EmulatorAccount } from './account.js';
 import { ApiError, notFound } from './api-error.js';
 import { mediaFilters, messageFilters, paginate } from './listing.js';
 import { mediaBytes } from './media-bytes.js';
 import { MediaStorageSigner, requestOrigin, STORAGE_PATH } from './media-storage.js';
 import { renderFeedback, renderMedia, renderMessage } from './render.js';
-import { FINAL_STATUSES, type MessageStore, type StoredMessage } from './store.js';
+import { type StoredMessage } from './records.js';
+import { FINAL_STATUSES, type MessageStore } from './store.js';
 import { parseCreate, update } from './validate.js';
 
 /** A request as the transport hands it over. */
@@ -59,7 +60,7 @@ export interface EmulatorHandler {
   resetCalls(): void;
 }
 
-const ACCOUNT_PATH = /^\/2010-04-01\/Accounts\/([^/]+)(\/.*)$/;
+const ACCOUNT_PATH = new RegExp(`^${accountPath('([^/]+)')}(/.*)$`);
 
 interface Route {
   op: Operation;

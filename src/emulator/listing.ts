@@ -2,7 +2,7 @@
 import { parseFilterDate, type FilterDate } from '../protocol/dates.js';
 import type { WirePageMeta } from '../protocol/wire.js';
 import { ApiError } from './api-error.js';
-import type { StoredMessage } from './store.js';
+import type { StoredMessage } from './records.js';
 
 /** Parses a date filter parameter or answers 400. */
 function dateParam(query: URLSearchParams, name: string): FilterDate | null {

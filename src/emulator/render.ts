@@ -1,11 +1,11 @@
 /** Renders stored state as Twilio's JSON: every key present, RFC 2822 dates, string counts, negative string prices. */
 import { toRfc2822 } from '../protocol/dates.js';
-import { API_VERSION, type WireFeedback, type WireMedia, type WireMessage } from '../protocol/wire.js';
-import { messageUri, type StoredMedia, type StoredMessage } from './store.js';
+import { accountPath, API_VERSION, type WireFeedback, type WireMedia, type WireMessage } from '../protocol/wire.js';
+import { messageUri, type StoredMedia, type StoredMessage } from './records.js';
 
 /** A message as Twilio returns it. */
 export function renderMessage(m: StoredMessage): WireMessage {
-  const base = `/${API_VERSION}/Accounts/${m.accountSid}/Messages/${m.sid}`;
+  const base = `${accountPath(m.accountSid)}/Messages/${m.sid}`;
   return {
     account_sid: m.accountSid,
     api_version: API_VERSION,
@@ -39,7 +39,7 @@ export function renderMedia(m: StoredMessage, media: StoredMedia): WireMedia {
     date_updated: toRfc2822(media.dateCreated),
     parent_sid: m.sid,
     sid: media.sid,
-    uri: `/${API_VERSION}/Accounts/${m.accountSid}/Messages/${m.sid}/Media/${media.sid}.json`,
+    uri: `${accountPath(m.accountSid)}/Messages/${m.sid}/Media/${media.sid}.json`,
   };
 }
 
@@ -52,6 +52,6 @@ export function renderFeedback(m: StoredMessage): WireFeedback {
     outcome: f?.outcome ?? null,
     date_created: f ? toRfc2822(f.dateCreated) : null,
     date_updated: f ? toRfc2822(f.dateUpdated) : null,
-    uri: `/${API_VERSION}/Accounts/${m.accountSid}/Messages/${m.sid}/Feedback.json`,
+    uri: `${accountPath(m.accountSid)}/Messages/${m.sid}/Feedback.json`,
   };
 }

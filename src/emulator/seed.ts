@@ -1,6 +1,7 @@
 /** Seed data, so that a first query against a fresh emulator shows something. */
 import { segmentsOf } from '../protocol/segments.js';
-import { mediaFrom, newSid, type MessageStore } from './store.js';
+import { mediaFrom, newSid } from './records.js';
+import { type MessageStore } from './store.js';
 
 const HOUR = 3_600_000;
 /** The emulator's own number, which seed messages are sent from and to. */

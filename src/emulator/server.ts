@@ -7,15 +7,17 @@ import type { AddressInfo } from 'node:net';
 import { isLocalHostHeader, readBody } from '../http.js';
 import { computeSignature } from '../protocol/signature.js';
 import { API_VERSION } from '../protocol/wire.js';
-import { DEFAULT_ACCOUNT, type EmulatorAccount } from './account.js';
+import type { EmulatorAccount } from './account.js';
 import { createHandler, type EmulatorHandler, type EmulatorResponse } from './handler.js';
 import { seedMessages } from './seed.js';
-import { MessageStore, type Clock, type StatusChange } from './store.js';
+import { type Clock } from './clock.js';
+import { type StatusChange } from './records.js';
+import { MessageStore } from './store.js';
 
 /** Options of {@link createEmulator}. */
 export interface EmulatorOptions {
-  /** The account and credentials to accept (default {@link DEFAULT_ACCOUNT}). */
-  account?: EmulatorAccount;
+  /** The account and credentials to accept. */
+  account: EmulatorAccount;
   clock?: Clock;
   /** Time from creation to a final status, in ms (default 5000). */
   deliveryMs?: number;
@@ -46,8 +48,8 @@ export interface Emulator {
 }
 
 /** Builds an emulator; nothing listens until `start()`. */
-export function createEmulator(options: EmulatorOptions = {}): Emulator {
-  const account = options.account ?? DEFAULT_ACCOUNT;
+export function createEmulator(options: EmulatorOptions): Emulator {
+  const { account } = options;
   const store = new MessageStore({ clock: options.clock, deliveryMs: options.deliveryMs, maxMessages: options.maxMessages });
   if (options.seed ?? true) seedMessages(store, account.accountSid);
   let url = '';

@@ -1,104 +1,13 @@
 /**
  * The emulator's state: messages, their media and feedback, and the lifecycle that moves each message
- * through Twilio's statuses (CONTRACT.md §11). Time comes from an injected clock and moves only when
+ * through Twilio's statuses. Time comes from an injected clock and moves only when
  * `tick()` runs, so tests drive the lifecycle without sleeping.
  */
-import { randomBytes } from 'node:crypto';
-import { API_VERSION, type WireMessageDirection, type WireMessageStatus } from '../protocol/wire.js';
-import { MAGIC_OUTCOME, type MagicOutcome } from './magic.js';
 import { segmentsOf } from '../protocol/segments.js';
-
-/** Where the emulator reads the time. Tests pass a manual clock. */
-export interface Clock {
-  now(): number;
-}
-
-/** The real time. */
-export const systemClock: Clock = { now: () => Date.now() };
-
-/** A clock that moves only when told: for tests of the lifecycle. */
-export class ManualClock implements Clock {
-  constructor(private ms: number = Date.UTC(2026, 0, 15, 12, 0, 0)) {}
-  now(): number {
-    return this.ms;
-  }
-  /** Moves time forward by `ms` milliseconds. */
-  advance(ms: number): void {
-    this.ms += ms;
-  }
-}
-
-/** One attached media file. */
-export interface StoredMedia {
-  sid: string;
-  contentType: string;
-  sourceUrl: string;
-  dateCreated: number;
-}
-
-/** One feedback report. */
-export interface StoredFeedback {
-  outcome: 'confirmed' | 'unconfirmed';
-  dateCreated: number;
-  dateUpdated: number;
-}
-
-/** A message as the emulator keeps it; rendered to Twilio's JSON by the handler. */
-export interface StoredMessage {
-  /** Insertion order: the list sort key (newest first) and what page tokens point at. */
-  seq: number;
-  sid: string;
-  accountSid: string;
-  messagingServiceSid: string | null;
-  from: string | null;
-  to: string;
-  body: string;
-  status: WireMessageStatus;
-  direction: WireMessageDirection;
-  numSegments: number;
-  price: number | null;
-  priceUnit: string | null;
-  errorCode: number | null;
-  errorMessage: string | null;
-  dateCreated: number;
-  dateUpdated: number;
-  dateSent: number | null;
-  statusCallback: string | null;
-  media: StoredMedia[];
-  feedback: StoredFeedback | null;
-  /** Status changes still to come, earliest first. */
-  plan: Array<{ at: number; status: WireMessageStatus }>;
-  outcome: MagicOutcome | null;
-}
-
-/** A status change, as status callbacks report it. */
-export interface StatusChange {
-  message: Readonly<StoredMessage>;
-  status: WireMessageStatus;
-}
-
-/** What a caller asks to send; already validated by the handler. */
-export interface OutboundRequest {
-  accountSid: string;
-  to: string;
-  from: string | null;
-  messagingServiceSid: string | null;
-  body: string;
-  mediaUrls: readonly string[];
-  statusCallback: string | null;
-  /** When set (with a Messaging Service), the message waits as `scheduled` until then. */
-  sendAt: number | null;
-  sendAsMms: boolean;
-}
-
-/** An inbound message to inject, as if a handset had texted one of the account's numbers. */
-export interface InboundRequest {
-  accountSid: string;
-  from: string;
-  to: string;
-  body: string;
-  mediaUrls?: readonly string[];
-}
+import type { WireMessageStatus } from '../protocol/wire.js';
+import { systemClock, type Clock } from './clock.js';
+import { MAGIC_OUTCOME } from './magic.js';
+import { mediaFrom, newMessage, newSid, type InboundRequest, type OutboundRequest, type StatusChange, type StoredMessage } from './records.js';
 
 /** Options of the store. */
 export interface StoreOptions {
@@ -119,50 +28,6 @@ const SMS_PRICE = -0.0079;
 const MMS_PRICE = -0.02;
 /** The sender a Messaging Service picks from its pool. */
 const SERVICE_POOL_NUMBER = '+15005550006';
-
-/** Makes a Twilio SID: a two-letter prefix and 32 lowercase hex characters. */
-export function newSid(prefix: string): string {
-  return prefix + randomBytes(16).toString('hex');
-}
-
-/** The media content type Twilio would detect, guessed here from the URL's extension. */
-export function contentTypeOf(url: string): string {
-  const ext = /\.([a-z0-9]+)(?:$|[?#])/i.exec(url)?.[1]?.toLowerCase();
-  const types: Record<string, string> = {
-    jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', gif: 'image/gif', webp: 'image/webp',
-    mp4: 'video/mp4', mp3: 'audio/mpeg', ogg: 'audio/ogg', pdf: 'application/pdf', vcf: 'text/vcard', txt: 'text/plain',
-  };
-  return (ext && types[ext]) || 'image/jpeg';
-}
-
-/** Media records for the URLs a message was sent or received with. */
-export function mediaFrom(urls: readonly string[], at: number): StoredMedia[] {
-  return urls.map((url, i) => ({ sid: newSid('ME'), contentType: contentTypeOf(url), sourceUrl: url, dateCreated: at + i }));
-}
-
-type MessageFields = Pick<StoredMessage, 'sid' | 'accountSid' | 'from' | 'to' | 'body' | 'status' | 'direction' | 'numSegments'> &
-  Partial<StoredMessage>;
-
-/** A new message at `now`: not priced, not sent, no error, nothing planned, unless `fields` say otherwise. */
-function newMessage(now: number, fields: MessageFields): StoredMessage {
-  return {
-    seq: 0,
-    messagingServiceSid: null,
-    price: null,
-    priceUnit: 'USD',
-    errorCode: null,
-    errorMessage: null,
-    dateCreated: now,
-    dateUpdated: now,
-    dateSent: null,
-    statusCallback: null,
-    media: [],
-    feedback: null,
-    plan: [],
-    outcome: null,
-    ...fields,
-  };
-}
 
 /** The emulator's messages and their lifecycle. */
 export class MessageStore {
@@ -351,7 +216,3 @@ export class MessageStore {
   }
 }
 
-/** The paths a message's JSON links to. */
-export function messageUri(accountSid: string, sid: string): string {
-  return `/${API_VERSION}/Accounts/${accountSid}/Messages/${sid}.json`;
-}

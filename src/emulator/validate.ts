@@ -2,7 +2,8 @@
 import { isRecipientAddress, isSenderAddress } from '../protocol/phone.js';
 import { ApiError } from './api-error.js';
 import { MAGIC_FROM, MAGIC_TO } from './magic.js';
-import { FINAL_STATUSES, type MessageStore, type OutboundRequest, type StoredMessage } from './store.js';
+import { type OutboundRequest, type StoredMessage } from './records.js';
+import { FINAL_STATUSES, type MessageStore } from './store.js';
 
 const SERVICE_SID = /^MG[0-9a-fA-F]{32}$/;
 const CONTENT_SID = /^HX[0-9a-fA-F]{32}$/;

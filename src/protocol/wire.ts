@@ -109,6 +109,11 @@ export const MEDIA_SID = /^ME[0-9a-fA-F]{32}$/;
 /** The API version prefix of every path. */
 export const API_VERSION = '2010-04-01';
 
+/** The path under which an account's resources live: `/2010-04-01/Accounts/{AccountSid}`. */
+export function accountPath(accountSid: string): string {
+  return `/${API_VERSION}/Accounts/${accountSid}`;
+}
+
 /** Twilio's documentation link for an error code, as `more_info` carries it. */
 export function moreInfoUrl(code: number): string {
   return `https://www.twilio.com/docs/errors/${code}`;

@@ -8,7 +8,7 @@ import http from 'node:http';
 import https from 'node:https';
 import got, { type BeforeRequestHook, type Got, type RequestFunction } from 'got';
 import type { TwilioConfig } from '../config.js';
-import { API_VERSION } from '../protocol/wire.js';
+import { accountPath } from '../protocol/wire.js';
 import { silentLogger, type Logger } from '../telemetry/log.js';
 import { Limiter } from './limiter.js';
 import { DEFAULT_RETRY, type RetryPolicy } from './rules.js';
@@ -86,7 +86,7 @@ export function createTwilioHttp(config: TwilioConfig, options: TwilioHttpOption
   const httpAgent = new http.Agent(agentOptions);
   const httpsAgent = new https.Agent(agentOptions);
   const instance = got.extend({
-    prefixUrl: `${config.baseUrl}/${API_VERSION}/Accounts/${config.accountSid}/`,
+    prefixUrl: `${config.baseUrl}${accountPath(config.accountSid)}/`,
     headers: {
       authorization: basicAuthorization(config),
       accept: 'application/json',

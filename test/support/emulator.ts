@@ -1,12 +1,13 @@
 /** Test helpers around the emulator: start one on port 0, and a twilio-node client pointed at it. */
 import twilio from 'twilio';
+import { DEFAULT_ACCOUNT } from '../../src/config.js';
 import { createEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/server.js';
-import { ManualClock } from '../../src/emulator/store.js';
+import { ManualClock } from '../../src/emulator/clock.js';
 
 /** Starts an emulator on a free port with a manual clock (unless another is given) and no seed data. */
-export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator & { clock: ManualClock }> {
+export async function startEmulator(options: Partial<EmulatorOptions> = {}): Promise<Emulator & { clock: ManualClock }> {
   const clock = options.clock instanceof ManualClock ? options.clock : new ManualClock(Date.now());
-  const emulator = createEmulator({ seed: false, log: () => {}, ...options, clock });
+  const emulator = createEmulator({ seed: false, log: () => {}, account: DEFAULT_ACCOUNT, ...options, clock });
   await emulator.start(0);
   return Object.assign(emulator, { clock });
 }

@@ -1,6 +1,5 @@
 /** Configuration: one typed object, and a one-line error naming the variable for every bad value. */
-import { ConfigError, DEFAULT_SEND_RATE_LIMIT, DEFAULT_TWILIO_MAX_CONCURRENCY, loadConfig } from '../../src/config.js';
-import { DEFAULT_ACCOUNT } from '../../src/emulator/account.js';
+import { ConfigError, DEFAULT_ACCOUNT, DEFAULT_SEND_RATE_LIMIT, DEFAULT_TWILIO_MAX_CONCURRENCY, loadConfig } from '../../src/config.js';
 
 const SID = 'AC' + '1'.repeat(32);
 

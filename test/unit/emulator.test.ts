@@ -3,8 +3,10 @@ import { createHash } from 'node:crypto';
 import zlib from 'node:zlib';
 import { createHandler, type EmulatorRequest } from '../../src/emulator/handler.js';
 import { segmentsOf } from '../../src/protocol/segments.js';
-import { DEFAULT_ACCOUNT } from '../../src/emulator/account.js';
-import { ManualClock, MessageStore, type StatusChange } from '../../src/emulator/store.js';
+import { DEFAULT_ACCOUNT } from '../../src/config.js';
+import { ManualClock } from '../../src/emulator/clock.js';
+import { type StatusChange } from '../../src/emulator/records.js';
+import { MessageStore } from '../../src/emulator/store.js';
 import { parseFilterDate, parseRfc2822, toRfc2822 } from '../../src/protocol/dates.js';
 import type { WireMessage, WireMessagePage } from '../../src/protocol/wire.js';
 
