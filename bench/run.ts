@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the gateway against baselines in one run (DESIGN.md §5). The upstream stub and the
+ * `npm run bench`: the gateway against baselines in one run (bench/README.md). The upstream stub and the
  * load generator (this process) share one core; the server under test gets the other (taskset). Each
  * measurement is the median of repeated runs after a warm-up. Prints one table, and the ratios the
  * targets of the benchmark issue are stated in.

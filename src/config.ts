@@ -1,6 +1,6 @@
 /**
  * Configuration: the environment turned into one typed, frozen object. A bad value stops start-up with
- * a one-line error that names the variable (API.md "Configuration").
+ * a one-line error that names the variable (the README's configuration table).
  */
 
 /** An account as an emulator serves it: the SID, its auth token, and API keys that may act for it. */

@@ -248,7 +248,8 @@ function json(status: number, body: unknown): EmulatorResponse {
   return { status, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(body) };
 }
 
-function errorResponse(error: ApiError): EmulatorResponse {
+/** Twilio's error body for an {@link ApiError}. */
+export function errorResponse(error: ApiError): EmulatorResponse {
   const body: WireError = { code: error.code, message: error.message, more_info: moreInfoUrl(error.code), status: error.status };
   const response = json(error.status, body);
   if (error.status === 401) response.headers['www-authenticate'] = 'Basic realm="Twilio API"';

@@ -2,13 +2,14 @@
  * The emulator's thin node:http transport: reads the body (with a size limit), hands the request to the
  * pure handler, writes the answer, runs the lifecycle clock and delivers signed status callbacks.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isLocalHostHeader, readBody } from '../http.js';
 import { computeSignature } from '../protocol/signature.js';
 import { API_VERSION } from '../protocol/wire.js';
 import type { EmulatorAccount } from './account.js';
-import { createHandler, type EmulatorHandler, type EmulatorResponse } from './handler.js';
+import { ApiError } from './api-error.js';
+import { createHandler, errorResponse, type EmulatorHandler, type EmulatorResponse } from './handler.js';
 import { seedMessages } from './seed.js';
 import { type Clock } from './clock.js';
 import { type StatusChange } from './records.js';
@@ -71,13 +72,17 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   const onRequest = async (req: IncomingMessage): Promise<EmulatorResponse> => {
     // Its credentials are published: a web page reaching it through a DNS name re-pointed at this machine must not drive it.
     if (!isLocalHostHeader(req.headers.host)) {
-      return { status: 421, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'The emulator answers only localhost or an IP address.' }) };
+      return errorResponse(new ApiError(421, 20403, 'The emulator answers only localhost or an IP address.'));
     }
     const body = await readBody(req, maxBodyBytes);
-    if (body === null) {
-      return { status: 413, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: 20001, message: 'Request body too large', more_info: 'https://www.twilio.com/docs/errors/20001', status: 413 }) };
-    }
+    if (body === null) return errorResponse(new ApiError(413, 20001, 'Request body too large'));
     return handler.handle({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body });
+  };
+
+  const send = (res: ServerResponse, answer: EmulatorResponse): void => {
+    // byteLength counts a string's UTF-8 bytes and a Buffer's length; HEAD answers keep it without a body.
+    res.writeHead(answer.status, { ...answer.headers, 'content-length': Buffer.byteLength(answer.body) });
+    res.end(answer.body);
   };
 
   return {
@@ -90,15 +95,10 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     async start(port = 0, host = '127.0.0.1') {
       server = createServer((req, res) => {
         onRequest(req).then(
-          (answer) => {
-            // byteLength counts a string's UTF-8 bytes and a Buffer's length; HEAD answers keep it without a body.
-            res.writeHead(answer.status, { ...answer.headers, 'content-length': Buffer.byteLength(answer.body) });
-            res.end(answer.body);
-          },
+          (answer) => send(res, answer),
           (error: unknown) => {
             log(`emulator: internal error: ${error instanceof Error ? error.message : String(error)}`);
-            res.writeHead(500, { 'content-type': 'application/json' });
-            res.end(JSON.stringify({ code: 20500, message: 'Internal Server Error', more_info: 'https://www.twilio.com/docs/errors/20500', status: 500 }));
+            send(res, errorResponse(new ApiError(500, 20500, 'Internal Server Error')));
           },
         );
       });
@@ -125,7 +125,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   };
 }
 
-/** The parameters Twilio posts to a status callback (CONTRACT.md §12). */
+/** The parameters Twilio posts to a status callback. */
 export function callbackParams(account: EmulatorAccount, change: StatusChange): Record<string, string> {
   const m = change.message;
   const params: Record<string, string> = {

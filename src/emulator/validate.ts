@@ -1,5 +1,6 @@
 /** Validation of create and update requests, in the order Twilio reports problems, with Twilio's error codes. */
 import { isRecipientAddress, isSenderAddress } from '../protocol/phone.js';
+import { isHttpUrl } from '../protocol/wire.js';
 import { ApiError } from './api-error.js';
 import { MAGIC_FROM, MAGIC_TO } from './magic.js';
 import { type OutboundRequest, type StoredMessage } from './records.js';
@@ -16,7 +17,7 @@ function bool(form: URLSearchParams, name: string): boolean {
   return (form.get(name) ?? '').toLowerCase() === 'true';
 }
 
-/** Validates a create request in the order Twilio reports problems (CONTRACT.md §3). */
+/** Validates a create request in the order Twilio reports problems. */
 export function parseCreate(ctx: { accountSid: string; form: URLSearchParams }, now: number): OutboundRequest {
   const { form } = ctx;
   const to = form.get('To') ?? '';
@@ -83,16 +84,7 @@ function parseSchedule(form: URLSearchParams, messagingServiceSid: string | null
   return scheduleType === 'fixed' && messagingServiceSid ? sendAt : null;
 }
 
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && !url.hostname.includes('_');
-  } catch {
-    return false;
-  }
-}
-
-/** Update: `Body=""` redacts, `Status=canceled` cancels a scheduled message (CONTRACT.md §4). */
+/** Update: `Body=""` redacts, `Status=canceled` cancels a scheduled message. */
 export function update(store: MessageStore, message: StoredMessage, form: URLSearchParams): StoredMessage {
   const status = form.get('Status');
   const body = form.get('Body');

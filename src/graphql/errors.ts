@@ -4,7 +4,7 @@
  * native exception, an error thrown without a code, which Apollo labels INTERNAL_SERVER_ERROR) becomes a
  * generic INTERNAL_SERVER_ERROR for the caller and a log line for us.
  */
-import { unwrapResolverError } from '@apollo/server/errors';
+import { ApolloServerErrorCode, ApolloServerValidationErrorCode, unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from '../telemetry/log.js';
 import { TwilioApiError, UpstreamCode, UpstreamError } from '../twilio/errors.js';
@@ -16,6 +16,9 @@ export const ErrorCode = {
   Forbidden: 'FORBIDDEN',
   BadUserInput: 'BAD_USER_INPUT',
   QueryTooExpensive: 'QUERY_TOO_EXPENSIVE',
+  /** The HTTP request itself was wrong: a body that is not JSON. */
+  BadRequest: 'BAD_REQUEST',
+  PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
   /** An upstream call refused because its GraphQL request had been answered; never seen by a caller. */
   RequestEnded: 'REQUEST_ENDED',
   InternalServerError: 'INTERNAL_SERVER_ERROR',
@@ -25,6 +28,11 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 /** An error the gateway raises on purpose, with its code and extra extensions. */
 export function gatewayError(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { code, ...extensions } });
+}
+
+/** A BAD_USER_INPUT error: an argument the caller can fix, and how. */
+export function badUserInput(message: string): GraphQLError {
+  return gatewayError(ErrorCode.BadUserInput, message);
 }
 
 /**
@@ -47,12 +55,8 @@ export function fromUpstream(error: unknown): GraphQLError | null {
 /** Codes whose messages we (or graphql-js, about the document) wrote, and may show. INTERNAL_SERVER_ERROR is never one. */
 const SAFE_CODES: ReadonlySet<string> = new Set([
   ...Object.values(ErrorCode).filter((code) => code !== ErrorCode.InternalServerError),
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_REQUEST',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-  'OPERATION_RESOLUTION_FAILURE',
+  ...Object.values(ApolloServerErrorCode).filter((code) => code !== ApolloServerErrorCode.INTERNAL_SERVER_ERROR),
+  ApolloServerValidationErrorCode.INTROSPECTION_DISABLED,
 ]);
 
 /** The message every masked error gets. */

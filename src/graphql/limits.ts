@@ -3,6 +3,7 @@
  * depth, aliases, and at most one createMessage per operation. Token count is Apollo's
  * `parseOptions.maxTokens` (a syntax-level limit that answers 400).
  */
+import { ApolloServerErrorCode } from '@apollo/server/errors';
 import {
   GraphQLError,
   Kind,
@@ -16,7 +17,7 @@ import {
 export const LIMITS = { maxDepth: 12, maxAliases: 30, maxTokens: 5_000 } as const;
 
 function limitError(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+  return new GraphQLError(message, { extensions: { code: ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED } });
 }
 
 /** Root fields of introspection: their depth is bounded by graphql-js's own MaxIntrospectionDepthRule. */

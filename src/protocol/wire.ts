@@ -1,10 +1,10 @@
 /**
  * Twilio's JSON on the wire for the Messages resource (API 2010-04-01), as the OpenAPI spec and
- * shared/twilio/CONTRACT.md describe it. Shared by the emulator (which writes it) and the gateway
+ * Twilio's official client reads it. Shared by the emulator (which writes it) and the gateway
  * (which reads it), so both sides agree on one definition.
  */
 
-/** Every status Twilio reports for a message (CONTRACT.md §7). */
+/** Every status Twilio reports for a message. */
 export const MESSAGE_STATUSES = [
   'queued',
   'sending',
@@ -117,4 +117,14 @@ export function accountPath(accountSid: string): string {
 /** Twilio's documentation link for an error code, as `more_info` carries it. */
 export function moreInfoUrl(code: number): string {
   return `https://www.twilio.com/docs/errors/${code}`;
+}
+
+/** True for an absolute http(s) URL with a host name Twilio accepts (no `_`): what MediaUrl and StatusCallback take. */
+export function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && !url.hostname.includes('_');
+  } catch {
+    return false;
+  }
 }

@@ -1,5 +1,6 @@
 /** CORS for /graphql: the configured browser origins only, and the preflight answer. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ErrorCode } from '../graphql/errors.js';
 import { originMatcher, sendGraphQLError } from '../http.js';
 
 /**
@@ -13,7 +14,7 @@ export function corsHandler(allowlist: readonly string[]): (req: IncomingMessage
     const cors: Record<string, string> = { vary: 'Origin' };
     if (origin !== undefined) {
       if (!originAllowed(origin)) {
-        sendGraphQLError(res, 403, 'FORBIDDEN', 'Origin not allowed', cors);
+        sendGraphQLError(res, 403, ErrorCode.Forbidden, 'Origin not allowed', cors);
         return null;
       }
       cors['access-control-allow-origin'] = origin;

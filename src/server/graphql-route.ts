@@ -51,13 +51,13 @@ export function graphqlRoute(options: GraphQLRouteOptions) {
     let body: unknown = undefined;
     if (method === 'POST') {
       const text = await readBody(req, MAX_BODY_BYTES);
-      if (text === null) return sendGraphQLError(res, 413, 'PAYLOAD_TOO_LARGE', `Request body larger than ${MAX_BODY_BYTES} bytes`, cors);
+      if (text === null) return sendGraphQLError(res, 413, ErrorCode.PayloadTooLarge, `Request body larger than ${MAX_BODY_BYTES} bytes`, cors);
       const contentType = req.headers['content-type'] ?? '';
       if (contentType.includes('application/json')) {
         try {
           body = JSON.parse(text) as unknown;
         } catch {
-          return sendGraphQLError(res, 400, 'BAD_REQUEST', 'The body is not valid JSON', cors);
+          return sendGraphQLError(res, 400, ErrorCode.BadRequest, 'The body is not valid JSON', cors);
         }
       } else {
         body = text;

@@ -9,6 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson } from '../http.js';
 import type { Logger } from '../telemetry/log.js';
 import type { TwilioMessages } from '../twilio/messages.js';
+import { ErrorCode } from '../graphql/errors.js';
 import { UpstreamError } from '../twilio/errors.js';
 import { MEDIA_SID, MESSAGE_SID } from '../protocol/wire.js';
 
@@ -75,7 +76,7 @@ export async function serveMedia(
   try {
     content = await twilio.mediaContent(messageSid, mediaSid, req.method === 'HEAD' ? 'HEAD' : 'GET');
   } catch (error) {
-    const code = error instanceof UpstreamError ? error.code : 'INTERNAL_SERVER_ERROR';
+    const code = error instanceof UpstreamError ? error.code : ErrorCode.InternalServerError;
     logger('warn', 'media.failed', { messageSid, mediaSid, code });
     return sendJson(res, 502, { error: 'Twilio did not give the media content.', code });
   }

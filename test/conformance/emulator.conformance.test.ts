@@ -1,5 +1,5 @@
 /**
- * The emulator's wire contract (shared/twilio/CONTRACT.md), checked with Twilio's own Node SDK: if twilio-node
+ * The emulator's wire contract (Twilio's Messages API 2010-04-01), checked with Twilio's own Node SDK: if twilio-node
  * cannot tell the emulator from the real API for these calls, neither can the gateway.
  */
 import { createServer, type Server } from 'node:http';
@@ -314,7 +314,7 @@ describe('status callbacks', () => {
 });
 
 describe('signature', () => {
-  it("matches CONTRACT.md's test vector", () => {
+  it("matches Twilio's published signature test vector", () => {
     const params = { CallSid: 'CA1234567890ABCDE', Caller: '+12349013030', Digits: '1234', From: '+12349013030', To: '+18005551212' };
     const url = 'https://mycompany.com/myapp.php?foo=1&bar=2';
     expect(computeSignature('12345', url, params)).toBe('0/KCTR6DLpKmkAf8muzZqo1nDgQ=');

@@ -9,7 +9,7 @@ type Stack = Awaited<ReturnType<typeof startStack>>;
 
 const REASON_400 =
   'Apollo Server answers 400 to documents that fail to parse, validate or coerce, also for application/json; ' +
-  'we keep that on purpose (DESIGN.md: a malformed document is a 400, never a 200 or a 500)';
+  'we keep that on purpose (a malformed document is a 400, never a 200 or a 500)';
 
 const REASON_CSRF =
   "Apollo's CSRF prevention blocks GET requests that carry no Apollo-Require-Preflight (or other non-simple) " +

@@ -1,5 +1,5 @@
 /**
- * DESIGN.md §4 send and retry rules, proved against a fault-injecting fake Twilio by counting the
+ * The send and retry rules, proved against a fault-injecting fake Twilio by counting the
  * requests it receives: a send is repeated only when Twilio cannot have processed it.
  */
 import { createServer } from 'node:net';

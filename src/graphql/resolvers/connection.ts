@@ -4,8 +4,8 @@
  * index in it. The last edge of a page that has a next page points at the start of that next page
  * instead, so `after: pageInfo.endCursor` costs exactly one upstream call.
  */
-import { GraphQLError } from 'graphql';
 import type { MessageFilter } from '../../__generated__/resolvers.js';
+import { badUserInput } from '../errors.js';
 import { toTwilioIso } from '../../protocol/dates.js';
 import { isRecipientAddress, isSenderAddress } from '../../protocol/phone.js';
 import type { WireMessage, WireMessagePage } from '../../protocol/wire.js';
@@ -25,9 +25,6 @@ export interface Cursor {
   index: number;
 }
 
-function badInput(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
-}
 
 export function encodeCursor(query: URLSearchParams, index: number): string {
   return Buffer.from(`${index}|${query.toString()}`, 'utf8').toString('base64url');
@@ -38,7 +35,7 @@ export function decodeCursor(cursor: string): Cursor {
   const match = /^(-1|\d{1,4})\|(.*)$/s.exec(text);
   const query = new URLSearchParams(match?.[2] ?? '');
   const valid = match !== null && [...query.keys()].every((key) => CURSOR_KEYS.has(key));
-  if (!valid) throw badInput('`after` is not a cursor this API issued');
+  if (!valid) throw badUserInput('`after` is not a cursor this API issued');
   return { query, index: Number(match[1]) };
 }
 
@@ -58,7 +55,7 @@ export function filterParams(filter: MessageFilter | null | undefined): URLSearc
 function address(field: string, value: string, valid: (value: string) => boolean): string {
   if (valid(value)) return value;
   const hint = /^\d{6,15}$/.test(value) ? ` Did you mean "+${value}"?` : '';
-  throw badInput(`filter.${field} must be an address as Twilio stores it: E.164 with the leading + (+14155550100) or a channel address (whatsapp:+14155550100).${hint}`);
+  throw badUserInput(`filter.${field} must be an address as Twilio stores it: E.164 with the leading + (+14155550100) or a channel address (whatsapp:+14155550100).${hint}`);
 }
 
 function sameFilters(a: URLSearchParams, b: URLSearchParams): boolean {
@@ -68,7 +65,7 @@ function sameFilters(a: URLSearchParams, b: URLSearchParams): boolean {
 /** The Twilio query for a `messages(first, after, filter)` call, and how many edges of the page to skip. */
 export function pageRequest(first: number, after: string | null | undefined, filter: MessageFilter | null | undefined): Cursor {
   if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
-    throw badInput(`\`first\` must be from 1 to ${MAX_PAGE_SIZE}, got ${first}`);
+    throw badUserInput(`\`first\` must be from 1 to ${MAX_PAGE_SIZE}, got ${first}`);
   }
   const filters = filterParams(filter);
   if (!after) {
@@ -76,7 +73,7 @@ export function pageRequest(first: number, after: string | null | undefined, fil
     return { query: filters, index: -1 };
   }
   const cursor = decodeCursor(after);
-  if (filter && !sameFilters(cursor.query, filters)) throw badInput('`filter` differs from the one the `after` cursor was made with');
+  if (filter && !sameFilters(cursor.query, filters)) throw badUserInput('`filter` differs from the one the `after` cursor was made with');
   // At a page boundary the page size can follow `first`: Twilio's page token marks a position, not a page.
   if (cursor.index < 0) cursor.query.set('PageSize', String(first));
   return cursor;

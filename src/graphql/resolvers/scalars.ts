@@ -1,15 +1,14 @@
 /** The custom scalars: DateTime (ISO 8601 UTC), PhoneNumber (E.164 or channel address), URL (http/https). */
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 import { isSenderAddress } from '../../protocol/phone.js';
+import { isHttpUrl } from '../../protocol/wire.js';
+import { badUserInput } from '../errors.js';
 
-function badInput(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
-}
 
 /** Builds a string scalar whose input is checked and normalised by `parse`. */
 function stringScalar(name: string, description: string, parse: (value: string) => string): GraphQLScalarType<string, string> {
   const parseValue = (value: unknown): string => {
-    if (typeof value !== 'string') throw badInput(`${name} must be a string`);
+    if (typeof value !== 'string') throw badUserInput(`${name} must be a string`);
     return parse(value);
   };
   return new GraphQLScalarType<string, string>({
@@ -21,7 +20,7 @@ function stringScalar(name: string, description: string, parse: (value: string) 
     },
     parseValue,
     parseLiteral: (ast: ValueNode) => {
-      if (ast.kind !== Kind.STRING) throw badInput(`${name} must be a string`);
+      if (ast.kind !== Kind.STRING) throw badUserInput(`${name} must be a string`);
       return parseValue(ast.value);
     },
   });
@@ -41,25 +40,19 @@ export const DateTimeScalar = stringScalar('DateTime', 'ISO 8601 date-time in UT
   // A plain date is that day's midnight in UTC, so a day filter can be given as 2026-01-15.
   const ms = m && realDateTime(m) ? Date.parse(m[4] === undefined ? `${value}T00:00:00Z` : value) : NaN;
   if (Number.isNaN(ms)) {
-    throw badInput(`DateTime must be a real date in ISO 8601: 2026-01-15, or a time with a zone such as 2026-01-15T12:00:00Z; got "${value.slice(0, 40)}"`);
+    throw badUserInput(`DateTime must be a real date in ISO 8601: 2026-01-15, or a time with a zone such as 2026-01-15T12:00:00Z; got "${value.slice(0, 40)}"`);
   }
   return new Date(ms).toISOString();
 });
 
 export const PhoneNumberScalar = stringScalar('PhoneNumber', 'E.164 number or channel address', (value) => {
   if (!isSenderAddress(value)) {
-    throw badInput(`PhoneNumber must be E.164 (+14155550100), a channel address (whatsapp:+14155550100), a short code or an alphanumeric sender ID`);
+    throw badUserInput(`PhoneNumber must be E.164 (+14155550100), a channel address (whatsapp:+14155550100), a short code or an alphanumeric sender ID`);
   }
   return value;
 });
 
 export const URLScalar = stringScalar('URL', 'absolute http(s) URL', (value) => {
-  let url: URL | null = null;
-  try {
-    url = new URL(value);
-  } catch {
-    url = null;
-  }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) throw badInput(`URL must be an absolute http(s) URL`);
+  if (!isHttpUrl(value)) throw badUserInput('URL must be an absolute http(s) URL');
   return value;
 });
