@@ -13,6 +13,11 @@ import {
   type ValidationContext,
 } from 'graphql';
 
+/** Largest `first`: Twilio's largest `PageSize`. */
+export const MAX_PAGE_SIZE = 1000;
+/** `first` when none is given (or null is). */
+export const DEFAULT_PAGE_SIZE = 50;
+
 /** The limits, with defaults that fit every query a frontend writes against this schema. */
 export const LIMITS = { maxDepth: 12, maxAliases: 30, maxTokens: 5_000 } as const;
 

@@ -6,14 +6,11 @@
  */
 import type { MessageFilter } from '../../__generated__/resolvers.js';
 import { badUserInput } from '../errors.js';
+import { MAX_PAGE_SIZE } from '../limits.js';
 import { toTwilioIso } from '../../protocol/dates.js';
 import { isRecipientAddress, isSenderAddress } from '../../protocol/phone.js';
 import type { WireMessage, WireMessagePage } from '../../protocol/wire.js';
 
-/** Largest `first`: Twilio's largest `PageSize`. */
-export const MAX_PAGE_SIZE = 1000;
-/** `first` when none is given (or null is). */
-export const DEFAULT_PAGE_SIZE = 50;
 
 /** The only query parameters a cursor may carry, so a cursor cannot steer the upstream call anywhere else. */
 const FILTER_KEYS = ['To', 'From', 'DateSent', 'DateSent<', 'DateSent>'] as const;

@@ -2,7 +2,8 @@
 import type { QueryResolvers } from '../../__generated__/resolvers.js';
 import { primeMessages } from '../context.js';
 import { MEDIA_SID, MESSAGE_SID } from '../../protocol/wire.js';
-import { DEFAULT_PAGE_SIZE, pageRequest, toConnection } from './connection.js';
+import { DEFAULT_PAGE_SIZE } from '../limits.js';
+import { pageRequest, toConnection } from './connection.js';
 
 export const Query: QueryResolvers = {
   // A SID that cannot exist is answered without an upstream call, as Twilio would: null.
