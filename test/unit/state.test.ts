@@ -1,6 +1,6 @@
 /** The in-memory state stores against the shared state contract. */
 import { MemoryEventLog } from '../../src/state/event-log.js';
-import { MemoryIdempotencyStore } from '../../src/state/idempotency.js';
+import { idempotencyKeyProblem, MemoryIdempotencyStore } from '../../src/state/idempotency.js';
 import { MemorySendRateLimiter } from '../../src/state/rate-limit.js';
 import { MemoryStatusBoard } from '../../src/state/status-board.js';
 import { eventLogContract, idempotencyContract, sendRateLimitsContract, statusBoardContract } from '../support/state-contract.js';
@@ -9,3 +9,13 @@ statusBoardContract('memory', () => new MemoryStatusBoard());
 sendRateLimitsContract('memory', (perMinute) => new MemorySendRateLimiter(perMinute));
 idempotencyContract('memory', () => new MemoryIdempotencyStore());
 eventLogContract('memory', (capacity) => new MemoryEventLog(capacity));
+
+describe('idempotency keys', () => {
+  it.each([[''], ['k'.repeat(256)], ['has space'], ['naïve']])('refuses the key %j', (key) => {
+    expect(idempotencyKeyProblem(key)).toMatch(/1 to 255 visible ASCII/);
+  });
+
+  it('accepts a UUID', () => {
+    expect(idempotencyKeyProblem('0f8fad5b-d9cb-469f-a165-70867728950e')).toBeNull();
+  });
+});
