@@ -3,7 +3,7 @@
  * answered as it came. The gap between them and the direct upstream is the cost of the HTTP client.
  * - bare (the default): got as its documentation sets it up: one instance with the base URL, the
  *   Authorization header and a keep-alive agent, got's defaults for the rest.
- * - tuned (GOT_PROXY=tuned): the gateway's own got instance (src/twilio/client.ts), so the gap between
+ * - tuned (GOT_PROXY=tuned): the gateway's own got instance (src/twilio/http.ts), so the gap between
  *   it and the gateway is the GraphQL layer alone.
  */
 import { Agent, createServer } from 'node:http';

@@ -59,8 +59,3 @@ export function isLocalHostHeader(host: string | undefined, extra: readonly stri
   const name = (host ?? '').replace(/:\d+$/, '').toLowerCase();
   return LOOPBACK_NAMES.has(name) || IP_LITERAL.test(name) || extra.includes(name);
 }
-
-/** Writes an error in GraphQL-over-HTTP's shape, for answers given before GraphQL runs (401, 403, 413…). */
-export function sendGraphQLError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
-  sendJson(res, status, { errors: [{ message, extensions: { code } }] }, headers);
-}

@@ -1,6 +1,6 @@
 /** Validation of create and update requests, in the order Twilio reports problems, with Twilio's error codes. */
 import { isRecipientAddress, isSenderAddress } from '../protocol/phone.js';
-import { isHttpUrl } from '../protocol/wire.js';
+import { httpUrl } from '../protocol/wire.js';
 import { ApiError } from './api-error.js';
 import { MAGIC_FROM, MAGIC_TO } from './magic.js';
 import { type OutboundRequest, type StoredMessage } from './records.js';
@@ -15,6 +15,12 @@ const SCHEDULE_MAX_MS = 35 * 86_400_000;
 
 function bool(form: URLSearchParams, name: string): boolean {
   return (form.get(name) ?? '').toLowerCase() === 'true';
+}
+
+/** True for a URL Twilio takes as MediaUrl or StatusCallback: http(s), and no `_` in the host name. */
+function isTwilioUrl(value: string): boolean {
+  const url = httpUrl(value);
+  return url !== null && !url.hostname.includes('_');
 }
 
 /** Validates a create request in the order Twilio reports problems. */
@@ -43,10 +49,10 @@ export function parseCreate(ctx: { accountSid: string; form: URLSearchParams }, 
   }
   if (mediaUrls.length > MAX_MEDIA) throw new ApiError(400, 21623, 'Number of media files exceeds allowed limit.');
   for (const url of mediaUrls) {
-    if (!isHttpUrl(url)) throw new ApiError(400, 21620, `Media urls: ${url} are invalid.`);
+    if (!isTwilioUrl(url)) throw new ApiError(400, 21620, `Media urls: ${url} are invalid.`);
   }
   const statusCallback = form.get('StatusCallback') || null;
-  if (statusCallback && !isHttpUrl(statusCallback)) {
+  if (statusCallback && !isTwilioUrl(statusCallback)) {
     throw new ApiError(400, 21609, 'Invalid StatusCallback url.');
   }
   const magic = (from && MAGIC_FROM[from]) || MAGIC_TO[to];

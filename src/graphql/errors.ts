@@ -4,7 +4,7 @@
  * native exception, an error thrown without a code, which Apollo labels INTERNAL_SERVER_ERROR) becomes a
  * generic INTERNAL_SERVER_ERROR for the caller and a log line for us.
  */
-import { ApolloServerErrorCode, ApolloServerValidationErrorCode, unwrapResolverError } from '@apollo/server/errors';
+import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from '../telemetry/log.js';
 import { TwilioApiError, UpstreamCode, UpstreamError } from '../twilio/errors.js';
@@ -56,7 +56,6 @@ export function fromUpstream(error: unknown): GraphQLError | null {
 const SAFE_CODES: ReadonlySet<string> = new Set([
   ...Object.values(ErrorCode).filter((code) => code !== ErrorCode.InternalServerError),
   ...Object.values(ApolloServerErrorCode).filter((code) => code !== ApolloServerErrorCode.INTERNAL_SERVER_ERROR),
-  ApolloServerValidationErrorCode.INTROSPECTION_DISABLED,
 ]);
 
 /** The message every masked error gets. */

@@ -119,12 +119,12 @@ export function moreInfoUrl(code: number): string {
   return `https://www.twilio.com/docs/errors/${code}`;
 }
 
-/** True for an absolute http(s) URL with a host name Twilio accepts (no `_`): what MediaUrl and StatusCallback take. */
-export function isHttpUrl(value: string): boolean {
+/** The http(s) URL in `value`, or null when it is not an absolute http(s) URL. */
+export function httpUrl(value: string): URL | null {
   try {
     const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && !url.hostname.includes('_');
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url : null;
   } catch {
-    return false;
+    return null;
   }
 }

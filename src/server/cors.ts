@@ -1,7 +1,8 @@
 /** CORS for /graphql: the configured browser origins only, and the preflight answer. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorCode } from '../graphql/errors.js';
-import { originMatcher, sendGraphQLError } from '../http.js';
+import { originMatcher } from '../http.js';
+import { sendGraphQLError } from './graphql-route.js';
 
 /**
  * Checks a request's Origin against `allowlist`. Returns the CORS headers to add to its answer, or null when

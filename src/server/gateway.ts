@@ -11,15 +11,15 @@ import { isLoopbackHost, type Config } from '../config.js';
 import { createApollo } from '../graphql/apollo.js';
 import { createAuthenticator } from '../graphql/auth.js';
 import { createContext, type GatewayContext, type Services } from '../graphql/context.js';
-import { isLocalHostHeader, sendGraphQLError, sendJson } from '../http.js';
-import { createMemoryState, type State } from '../state/memory.js';
+import { isLocalHostHeader, sendJson } from '../http.js';
+import { createMemoryState } from '../state/memory.js';
 import { jsonLogger, type Logger } from '../telemetry/log.js';
 import type { Resolvers } from '../__generated__/resolvers.js';
 import { createTwilioHttp, type TwilioHttpOptions } from '../twilio/http.js';
 import { TwilioMessages } from '../twilio/messages.js';
 import { ErrorCode } from '../graphql/errors.js';
 import { corsHandler } from './cors.js';
-import { graphqlRoute } from './graphql-route.js';
+import { graphqlRoute, sendGraphQLError } from './graphql-route.js';
 import { MEDIA_PATH, mediaUrls, serveMedia } from './media.js';
 import { readinessCheck } from './readiness.js';
 import { handleStatusCallback, STATUS_CALLBACK_PATH } from './webhooks.js';
@@ -36,8 +36,6 @@ export interface GatewayOptions {
   resolvers?: Resolvers;
   /** Called for every status callback with a valid signature. */
   onStatusCallback?: (params: Record<string, string>) => void;
-  /** The shared state; in this process's memory when not given. */
-  state?: State;
   /** HTTP server bounds (tests shorten them). */
   http?: Partial<HttpLimits>;
 }
@@ -85,7 +83,7 @@ export function createGateway(config: Readonly<Config>, options: GatewayOptions 
   };
   const services: Services = {
     upstream,
-    ...(options.state ?? createMemoryState(config)),
+    ...createMemoryState(config),
     mediaUrl: (messageSid, mediaSid) => media.url(ownBases()[0]!, messageSid, mediaSid),
   };
   const ready = readinessCheck(() => new TwilioMessages(upstream).ping());

@@ -7,8 +7,13 @@ import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest } from '@apollo/s
 import { GraphQLError } from 'graphql';
 import type { Authenticator } from '../graphql/auth.js';
 import type { Caller, GatewayContext } from '../graphql/context.js';
-import { readBody, sendGraphQLError } from '../http.js';
+import { readBody, sendJson } from '../http.js';
 import { ErrorCode } from '../graphql/errors.js';
+
+/** Writes an error in GraphQL-over-HTTP's shape, for answers given before GraphQL runs (401, 403, 413…). */
+export function sendGraphQLError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
+  sendJson(res, status, { errors: [{ message, extensions: { code } }] }, headers);
+}
 
 /** Largest request body accepted, in bytes. */
 export const MAX_BODY_BYTES = 100 * 1024;

@@ -43,6 +43,7 @@ export interface IdempotencyStore {
    * Runs `task` unless this caller already used `key`: with the same input fingerprint the first result is
    * given again (awaited if still running), with another input the claim is a conflict and nothing runs. When
    * the task fails with an error for which `nothingSent` is true, the key is freed so the caller may try again.
+   * In memory a replay gets the very promise of the first run; a shared store gives an equal result, read back.
    */
   claim<T>(callerId: string, key: string, inputFingerprint: string, task: () => Promise<T>, nothingSent: (error: unknown) => boolean): Awaitable<Claim<T>>;
 }

@@ -1,7 +1,8 @@
 /**
  * One REST call to Twilio: the attempt loop under the retry rules, the timeouts and the concurrency
- * limit, with one seam around every attempt (where the GraphQL request's budget hangs, and where timing,
- * traces and metrics will). Answers are parsed here; Twilio's errors become typed errors here.
+ * limit, with one seam before every attempt, when it has its slot (where the GraphQL request's budget hangs;
+ * timing, traces and metrics of an attempt belong beside it, in this loop). Answers are parsed here; Twilio's
+ * errors become typed errors here.
  */
 import type { OptionsOfTextResponseBody, Response } from 'got';
 import { redactText } from '../telemetry/log.js';

@@ -41,6 +41,16 @@ export class UpstreamError extends Error {
   }
 }
 
+/** Twilio refused the account's credentials (401/403, Twilio's 20003). */
+export const authFailed = (): UpstreamError => new UpstreamError(UpstreamCode.AuthFailed, 'Twilio refused the gateway\'s credentials (20003).');
+
+/** No answer: a timeout gives UPSTREAM_TIMEOUT, anything else UPSTREAM_UNAVAILABLE. */
+export function noAnswer(code: string | undefined): UpstreamError {
+  return code === 'ETIMEDOUT'
+    ? new UpstreamError(UpstreamCode.Timeout, 'Twilio did not answer in time.')
+    : new UpstreamError(UpstreamCode.Unavailable, 'Twilio could not be reached.');
+}
+
 /** Codes after which a send surely did not happen, so it may be tried again. */
 const NOTHING_SENT: ReadonlySet<string> = new Set([UpstreamCode.RateLimited, UpstreamCode.Unavailable, UpstreamCode.AuthFailed]);
 

@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream';
 import got from 'got';
 import type { WireMedia, WireMediaPage, WireMessage, WireMessagePage } from '../protocol/wire.js';
 import { call, type BeforeAttempt, type Call } from './calls.js';
-import { TwilioApiError, UpstreamCode, UpstreamError } from './errors.js';
+import { authFailed, noAnswer, TwilioApiError, UpstreamCode, UpstreamError } from './errors.js';
 import { DEFAULT_TIMEOUTS, MEDIA_DOWNLOAD_MS, type TwilioHttp } from './http.js';
 
 /** The content of a media item, as a stream of at most the size it declares. */
@@ -134,7 +134,7 @@ export class TwilioMessages {
     }
     answer.body.destroy();
     if (status === 404) return null;
-    if (status === 401 || status === 403) throw new UpstreamError(UpstreamCode.AuthFailed, 'Twilio refused the gateway\'s credentials (20003).');
+    if (status === 401 || status === 403) throw authFailed();
     throw new UpstreamError(UpstreamCode.Unavailable, `Twilio answered HTTP ${status} for media content.`);
   }
 }
@@ -156,7 +156,7 @@ function opened(stream: Readable & { once(event: 'response', listener: (response
     stream.once('response', (response: IncomingMessage) => resolve({ response, body: stream }));
     stream.once('error', (error: Error) => {
       const code = (error as { code?: string }).code;
-      reject(code === 'ETIMEDOUT' ? new UpstreamError(UpstreamCode.Timeout, 'Twilio did not answer in time.') : new UpstreamError(UpstreamCode.Unavailable, 'Twilio could not be reached.'));
+      reject(noAnswer(code));
     });
   });
 }

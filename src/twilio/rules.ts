@@ -5,10 +5,10 @@
  * - A send (POST …/Messages.json) is retried only when Twilio cannot have processed it: 429, or no
  *   connection at all (refused, or a connect timeout), so no byte was written. A reset, a timeout, a 5xx
  *   or an unreadable success gives SEND_OUTCOME_UNKNOWN after exactly one POST.
- * - An update (POST …/Messages/{sid}.json) is retried like a send, and fails as unavailable, not unknown:
- *   redacting or canceling twice does no harm, but is not repeated blindly either.
+ * - An update (POST …/Messages/{sid}.json) is retried like a send, and fails as unavailable (or timed out),
+ *   not unknown: redacting or canceling twice does no harm, but is not repeated blindly either.
  */
-import { UpstreamCode, UpstreamError } from './errors.js';
+import { authFailed, noAnswer, UpstreamCode, UpstreamError } from './errors.js';
 
 /** The kinds of call: reads and deletes are idempotent, sends and updates are not. */
 export type CallKind = 'read' | 'delete' | 'send' | 'update';
@@ -72,8 +72,7 @@ export function decide(kind: CallKind, failure: Failure, state: AttemptState, po
     if (neverSent && retriesLeft) return { action: 'retry', delayMs: state.backoffMs, reason: code };
     if (kind === 'send' && !neverSent) return { action: 'fail', error: outcomeUnknown() };
     if (retryable(kind) && retriesLeft) return { action: 'retry', delayMs: state.backoffMs, reason: code ?? 'network' };
-    if (code === 'ETIMEDOUT') return { action: 'fail', error: new UpstreamError(UpstreamCode.Timeout, 'Twilio did not answer in time.') };
-    return { action: 'fail', error: new UpstreamError(UpstreamCode.Unavailable, 'Twilio could not be reached.') };
+    return { action: 'fail', error: noAnswer(code) };
   }
   const { status, retryAfterMs } = failure;
   if (status === 429) {
@@ -91,7 +90,7 @@ export function decide(kind: CallKind, failure: Failure, state: AttemptState, po
   // The first DELETE may have gone through before its answer was lost.
   if (kind === 'delete' && status === 404 && state.attempt > 0) return { action: 'deleted' };
   if (status === 401 || status === 403) {
-    return { action: 'fail', error: new UpstreamError(UpstreamCode.AuthFailed, 'Twilio refused the gateway\'s credentials (20003).') };
+    return { action: 'fail', error: authFailed() };
   }
   return { action: 'answer' };
 }

@@ -16,11 +16,26 @@ function sources(dir = root): string[] {
   });
 }
 
-/** The files of ours a source imports (static and dynamic, types included), relative to src/. */
-function importsOf(file: string, text: string): string[] {
-  const specifiers = [...text.matchAll(/(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g)].map((m) => m[1]!);
-  return specifiers.map((spec) => normalize(join(dirname(file), spec)).replace(/\.js$/, '.ts'));
+/** Every module specifier a source names: static and dynamic imports, re-exports, types included. */
+function specifiersOf(text: string): string[] {
+  return [...text.matchAll(/(?:\bfrom|\bimport)\s*\(?\s*['"]([^'"]+)['"]/g)].map((m) => m[1]!);
 }
+
+/** The files of ours a source imports, relative to src/. */
+function importsOf(file: string, text: string): string[] {
+  return specifiersOf(text)
+    .filter((spec) => spec.startsWith('.'))
+    .map((spec) => normalize(join(dirname(file), spec)).replace(/\.js$/, '.ts'));
+}
+
+/** Imports the rules cannot read: a dynamic import of anything but a plain string, or `require`. */
+function unreadableImports(text: string): string[] {
+  return [...text.matchAll(/\bimport\s*\(\s*[^'"\s)]|\brequire\s*\(|\bcreateRequire\b/g)].map((m) => m[0]);
+}
+
+/** Packages that belong to GraphQL and the HTTP front: the rooms below them must not use them. */
+const GRAPHQL_PACKAGES = /^(graphql|@apollo\/|@graphql-)/;
+const WITHOUT_GRAPHQL: ReadonlySet<string> = new Set(['protocol', 'config', 'http', 'telemetry', 'state', 'twilio', 'emulator']);
 
 /** The room a file lives in: its folder under src/, or the file itself for the few at the top. */
 function roomOf(file: string): string {
@@ -86,6 +101,30 @@ const files = sources();
 const texts = new Map(files.map((file) => [file, readFileSync(join(root, file), 'utf8')]));
 const graph = new Map(files.map((file) => [file, importsOf(file, texts.get(file)!)]));
 
+describe('the import reader', () => {
+  const sample = [
+    "import { a } from './a.js';",
+    "import type { B } from '../state/b.js';",
+    "export * from './c.js';",
+    "export type { D } from '../graphql/d.js';",
+    "import './side-effect.js';",
+    "const e = await import('../server/e.js');",
+    "import { GraphQLError } from 'graphql';",
+  ].join('\n');
+
+  it('reads static, type-only, re-exported, side-effect and dynamic imports', () => {
+    expect(importsOf('twilio/x.ts', sample)).toEqual(['twilio/a.ts', 'state/b.ts', 'twilio/c.ts', 'graphql/d.ts', 'twilio/side-effect.ts', 'server/e.ts']);
+    expect(specifiersOf(sample)).toContain('graphql');
+  });
+
+  it('flags imports it cannot read', () => {
+    expect(unreadableImports('const m = await import(`../graphql/${name}.js`);')).toHaveLength(1);
+    expect(unreadableImports('const r = createRequire(import.meta.url);')).toHaveLength(1);
+    expect(unreadableImports("const g = require('graphql');")).toHaveLength(1);
+    expect(unreadableImports(sample)).toEqual([]);
+  });
+});
+
 describe('the house rules', () => {
   it('reads a real import graph', () => {
     expect(files.length).toBeGreaterThan(40);
@@ -94,6 +133,17 @@ describe('the house rules', () => {
 
   it('lets data flow one way between the rooms', () => {
     expect(violations(graph)).toEqual([]);
+  });
+
+  it('keeps GraphQL and Apollo out of the rooms below them', () => {
+    const found = files.flatMap((file) =>
+      WITHOUT_GRAPHQL.has(roomOf(file)) ? specifiersOf(texts.get(file)!).filter((spec) => GRAPHQL_PACKAGES.test(spec)).map((spec) => `${file} → ${spec}`) : [],
+    );
+    expect(found).toEqual([]);
+  });
+
+  it('has only imports it can read', () => {
+    expect(files.flatMap((file) => unreadableImports(texts.get(file)!).map((found) => `${file}: ${found}`))).toEqual([]);
   });
 
   it('has no import cycles', () => {

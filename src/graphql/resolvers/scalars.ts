@@ -1,7 +1,7 @@
 /** The custom scalars: DateTime (ISO 8601 UTC), PhoneNumber (E.164 or channel address), URL (http/https). */
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 import { isSenderAddress } from '../../protocol/phone.js';
-import { isHttpUrl } from '../../protocol/wire.js';
+import { httpUrl } from '../../protocol/wire.js';
 import { badUserInput } from '../errors.js';
 
 
@@ -53,6 +53,6 @@ export const PhoneNumberScalar = stringScalar('PhoneNumber', 'E.164 number or ch
 });
 
 export const URLScalar = stringScalar('URL', 'absolute http(s) URL', (value) => {
-  if (!isHttpUrl(value)) throw badUserInput('URL must be an absolute http(s) URL');
+  if (!httpUrl(value)) throw badUserInput('URL must be an absolute http(s) URL');
   return value;
 });
