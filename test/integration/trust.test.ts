@@ -368,7 +368,7 @@ describe('readiness and slow clients', () => {
     try {
       const statuses = await Promise.all(Array.from({ length: 20 }, async () => (await fetch(`${url}/readyz`)).status));
       expect(new Set(statuses)).toEqual(new Set([503]));
-      expect((await fetch(`${url}/readyz`)).status).toBe(503);
+      // Reusing the answer for a while is checked on an injected clock (test/unit/readiness.test.ts).
       expect(fake.count('GET')).toBe(1);
     } finally {
       await gateway.stop();
