@@ -198,6 +198,13 @@ export type MessageEdge = {
   node: Message;
 };
 
+/** How an SMS body is encoded. */
+export type MessageEncoding =
+  /** The GSM 03.38 alphabet: 160 characters in one segment. */
+  | 'GSM_7'
+  /** UTF-16: 70 code units in one segment. */
+  | 'UCS_2';
+
 /** Filters on the message list; all are combined with AND. */
 export type MessageFilter = {
   /** Only messages sent on this UTC day (the date part is used): `2026-01-15` or any date-time on that day. */
@@ -210,6 +217,23 @@ export type MessageFilter = {
   from?: InputMaybe<Scalars['String']['input']>;
   /** Only messages to this address (exact match): E.164 with the leading `+`, or a channel address. */
   to?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** How a draft would be sent before it is: its encoding, segments, the characters that force UCS-2, and its price. */
+export type MessagePreview = {
+  __typename?: 'MessagePreview';
+  /** Units the body takes in its encoding: GSM-7 septets (extension characters such as `€` or `{` count two), or UTF-16 code units for UCS-2. */
+  characters: Scalars['Int']['output'];
+  /** Units that fit in one segment: 160 (or 153 each when split) for GSM-7, 70 (or 67) for UCS-2. */
+  charactersPerSegment: Scalars['Int']['output'];
+  /** GSM_7 when every character is in the GSM-7 alphabet, else UCS_2. */
+  encoding: MessageEncoding;
+  /** What it would cost at Twilio's US list price per segment (SMS, or MMS when media are attached); prices elsewhere differ. */
+  estimatedPrice?: Maybe<Money>;
+  /** How many SMS segments the body takes (each is billed). */
+  segments: Scalars['Int']['output'];
+  /** The characters that are not GSM-7 and so make the whole body UCS-2, each once, in order of appearance. */
+  unicodeCharacters: Array<Scalars['String']['output']>;
 };
 
 /** Every status Twilio reports for a message. */
@@ -317,6 +341,8 @@ export type Query = {
   __typename?: 'Query';
   /** One message by SID; null when Twilio has no such message. */
   message?: Maybe<Message>;
+  /** What a draft would cost before it is sent: encoding, segments, characters that force UCS-2, estimated price. No Twilio call. */
+  messagePreview: MessagePreview;
   /** Messages, newest first, in Relay connection form over Twilio's paging. */
   messages: MessageConnection;
   /** Any object by its global ID (a message SID, or `MM…:ME…` for media). */
@@ -326,6 +352,12 @@ export type Query = {
 
 export type QueryMessageArgs = {
   sid: Scalars['ID']['input'];
+};
+
+
+export type QueryMessagePreviewArgs = {
+  body: Scalars['String']['input'];
+  mediaCount?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -476,7 +508,9 @@ export type ResolversTypes = ResolversObject<{
   MessageConnection: ResolverTypeWrapper<Omit<MessageConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['MessageEdge']>, nodes: Array<ResolversTypes['Message']> }>;
   MessageDirection: MessageDirection;
   MessageEdge: ResolverTypeWrapper<Omit<MessageEdge, 'node'> & { node: ResolversTypes['Message'] }>;
+  MessageEncoding: MessageEncoding;
   MessageFilter: MessageFilter;
+  MessagePreview: ResolverTypeWrapper<MessagePreview>;
   MessageStatus: MessageStatus;
   MessageUpdateStatus: MessageUpdateStatus;
   Money: ResolverTypeWrapper<Money>;
@@ -507,6 +541,7 @@ export type ResolversParentTypes = ResolversObject<{
   MessageConnection: Omit<MessageConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['MessageEdge']>, nodes: Array<ResolversParentTypes['Message']> };
   MessageEdge: Omit<MessageEdge, 'node'> & { node: ResolversParentTypes['Message'] };
   MessageFilter: MessageFilter;
+  MessagePreview: MessagePreview;
   Money: Money;
   Mutation: Record<PropertyKey, never>;
   Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
@@ -577,6 +612,15 @@ export type MessageEdgeResolvers<ContextType = GatewayContext, ParentType extend
   node?: Resolver<ResolversTypes['Message'], ParentType, ContextType>;
 }>;
 
+export type MessagePreviewResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['MessagePreview'] = ResolversParentTypes['MessagePreview']> = ResolversObject<{
+  characters?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  charactersPerSegment?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  encoding?: Resolver<ResolversTypes['MessageEncoding'], ParentType, ContextType>;
+  estimatedPrice?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  segments?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  unicodeCharacters?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
 export type MoneyResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money']> = ResolversObject<{
   amount?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -607,6 +651,7 @@ export interface PhoneNumberScalarConfig extends GraphQLScalarTypeConfig<Resolve
 
 export type QueryResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   message?: Resolver<Maybe<ResolversTypes['Message']>, ParentType, ContextType, RequireFields<QueryMessageArgs, 'sid'>>;
+  messagePreview?: Resolver<ResolversTypes['MessagePreview'], ParentType, ContextType, RequireFields<QueryMessagePreviewArgs, 'body' | 'mediaCount'>>;
   messages?: Resolver<ResolversTypes['MessageConnection'], ParentType, ContextType, RequireFields<QueryMessagesArgs, 'first'>>;
   node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
 }>;
@@ -636,6 +681,7 @@ export type Resolvers<ContextType = GatewayContext> = ResolversObject<{
   Message?: MessageResolvers<ContextType>;
   MessageConnection?: MessageConnectionResolvers<ContextType>;
   MessageEdge?: MessageEdgeResolvers<ContextType>;
+  MessagePreview?: MessagePreviewResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Node?: NodeResolvers<ContextType>;

@@ -1,5 +1,5 @@
 /** Seed data, so that a first query against a fresh emulator shows something. */
-import { segmentsOf } from '../protocol/segments.js';
+import { estimatedPrice, segmentsOf } from '../protocol/segments.js';
 import { mediaFrom, newSid } from './records.js';
 import { type MessageStore } from './store.js';
 
@@ -33,7 +33,7 @@ export function seedMessages(store: MessageStore, accountSid: string): void {
       status: inbound ? 'received' : undelivered ? 'undelivered' : seed.to.startsWith('whatsapp:') ? 'read' : 'delivered',
       direction: seed.direction,
       numSegments: segments,
-      price: (seed.media.length > 0 ? -0.02 : -0.0079) * segments,
+      price: Number(estimatedPrice(segments, seed.media.length > 0)),
       priceUnit: 'USD',
       errorCode: undelivered ? 30003 : null,
       errorMessage: undelivered ? 'Unreachable destination handset' : null,

@@ -3,7 +3,7 @@
  * through Twilio's statuses. Time comes from an injected clock and moves only when
  * `tick()` runs, so tests drive the lifecycle without sleeping.
  */
-import { segmentsOf } from '../protocol/segments.js';
+import { estimatedPrice, segmentsOf } from '../protocol/segments.js';
 import type { WireMessageStatus } from '../protocol/wire.js';
 import { systemClock, type Clock } from './clock.js';
 import { MAGIC_OUTCOME } from './magic.js';
@@ -23,9 +23,6 @@ export const FINAL_STATUSES: ReadonlySet<WireMessageStatus> = new Set([
   'delivered', 'undelivered', 'failed', 'received', 'read', 'canceled',
 ]);
 
-/** Price per segment, in USD (negative: a charge). */
-const SMS_PRICE = -0.0079;
-const MMS_PRICE = -0.02;
 /** The sender a Messaging Service picks from its pool. */
 const SERVICE_POOL_NUMBER = '+15005550006';
 
@@ -199,7 +196,7 @@ export class MessageStore {
     }
     if (status === 'sent') {
       message.dateSent = at;
-      message.price = (message.media.length > 0 ? MMS_PRICE : SMS_PRICE) * message.numSegments;
+      message.price = Number(estimatedPrice(message.numSegments, message.media.length > 0));
     }
     if ((status === 'failed' || status === 'undelivered') && message.outcome) {
       message.errorCode = message.outcome.errorCode;

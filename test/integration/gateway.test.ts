@@ -5,6 +5,7 @@
 import twilio from 'twilio';
 import {
   MessageBySidDocument,
+  MessagePreviewDocument,
   RecentMessagesDocument,
   SendMessageDocument,
   type MessageFieldsFragment,
@@ -83,6 +84,20 @@ describe('gateway ↔ emulator', () => {
     expect(content.headers.get('content-type')).toBe('image/jpeg');
     const bytes = Buffer.from(await content.arrayBuffer());
     expect(bytes.subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
+  });
+
+  it('previews a draft as the emulator then sends it: same segments, same price, and no Twilio call', async () => {
+    const body = 'ça va? ' + 'x'.repeat(70);
+    const preview = await run(stack.url, MessagePreviewDocument, { body, mediaCount: 1 });
+    expect(preview.data!.messagePreview).toEqual({
+      encoding: 'UCS_2', segments: 2, characters: 77, charactersPerSegment: 67, unicodeCharacters: ['ç'],
+      estimatedPrice: { amount: '-0.04000', currency: 'USD' },
+    });
+    expect(stack.emu.handler.totalCalls()).toBe(0);
+    const sent = await seedMessage({ to: '+14155550121', body, mediaUrl: ['https://example.com/a.png'] });
+    stack.emu.clock.advance(5_000);
+    const wire = await client.messages(sent.sid).fetch();
+    expect([wire.numSegments, wire.price]).toEqual([String(preview.data!.messagePreview.segments), preview.data!.messagePreview.estimatedPrice!.amount]);
   });
 
   it('maps failed deliveries: errorCode and errorMessage', async () => {

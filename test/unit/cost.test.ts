@@ -17,6 +17,7 @@ describe('estimateCost', () => {
     expect(cost('{ message(sid: "SM1") { sid body status } }')).toBe(1);
     expect(cost('{ a: message(sid: "SM1") { sid } b: message(sid: "SM2") { sid } }')).toBe(2);
     expect(cost('{ messages { nodes { sid } } }')).toBe(1);
+    expect(cost('{ messagePreview(body: "hi") { segments estimatedPrice { amount } } }')).toBe(0);
   });
 
   it('multiplies media by the page size, whether asked through nodes, edges or both', () => {

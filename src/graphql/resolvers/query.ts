@@ -1,9 +1,10 @@
-/** Root query fields: one message, the message list, and `node`. */
+/** Root query fields: one message, the message list, `node`, and the preview of a draft. */
 import type { QueryResolvers } from '../../__generated__/resolvers.js';
 import { primeMessages } from '../context.js';
 import { MEDIA_SID, MESSAGE_SID } from '../../protocol/wire.js';
 import { DEFAULT_PAGE_SIZE } from '../limits.js';
 import { pageRequest, toConnection } from './connection.js';
+import { messagePreview } from './preview.js';
 
 export const Query: QueryResolvers = {
   // A SID that cannot exist is answered without an upstream call, as Twilio would: null.
@@ -16,6 +17,8 @@ export const Query: QueryResolvers = {
     primeMessages(ctx.loaders, page.messages);
     return toConnection(request, size, page);
   },
+
+  messagePreview: (_root, { body, mediaCount }) => messagePreview(body, mediaCount),
 
   node: async (_root, { id }, ctx) => {
     if (MESSAGE_SID.test(id)) return ctx.loaders.message.load(id);
