@@ -22,9 +22,9 @@ import { corsHandler } from './cors.js';
 import { graphqlRoute, sendGraphQLError } from './graphql-route.js';
 import { MEDIA_PATH, mediaUrls, serveMedia } from './media.js';
 import { readinessCheck } from './readiness.js';
-import { handleStatusCallback, STATUS_CALLBACK_PATH } from './webhooks.js';
+import { handleInbound, handleStatusCallback, INBOUND_PATH, STATUS_CALLBACK_PATH, type WebhookOptions } from './webhooks.js';
 
-export { STATUS_CALLBACK_PATH };
+export { INBOUND_PATH, STATUS_CALLBACK_PATH };
 export { MAX_BODY_BYTES } from './graphql-route.js';
 
 /** Options beyond the configuration. */
@@ -87,6 +87,14 @@ export function createGateway(config: Readonly<Config>, options: GatewayOptions 
     mediaUrl: (messageSid, mediaSid) => media.url(ownBases()[0]!, messageSid, mediaSid),
   };
   const ready = readinessCheck(() => new TwilioMessages(upstream).ping());
+  const webhooks: WebhookOptions = {
+    authToken: config.twilio.authToken,
+    signedBases: ownBases,
+    statusBoard: services.statusBoard,
+    eventLog: services.eventLog,
+    logger,
+    onStatusCallback: options.onStatusCallback,
+  };
   const landingPage = !config.production;
   /**
    * In development, only loopback names, IP addresses (and PUBLIC_URL's host) may be asked for: a web page whose
@@ -117,15 +125,8 @@ export function createGateway(config: Readonly<Config>, options: GatewayOptions 
     const path = (req.url ?? '/').split('?')[0]!;
     if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (path === '/readyz') return (await ready()) ? sendJson(res, 200, { status: 'ready' }) : sendJson(res, 503, { status: 'upstream unavailable' });
-    if (path === STATUS_CALLBACK_PATH) {
-      return handleStatusCallback(req, res, {
-        authToken: config.twilio.authToken,
-        signedBases: ownBases,
-        statusBoard: services.statusBoard,
-        logger,
-        onStatusCallback: options.onStatusCallback,
-      });
-    }
+    if (path === STATUS_CALLBACK_PATH) return handleStatusCallback(req, res, webhooks);
+    if (path === INBOUND_PATH) return handleInbound(req, res, webhooks);
     if (path.startsWith(MEDIA_PATH)) return serveMedia(req, res, media, new TwilioMessages(upstream), logger);
     if (path !== '/graphql') return sendJson(res, 404, { error: 'Not found. GraphQL is at /graphql.' });
     const corsHeaders = cors(req, res);

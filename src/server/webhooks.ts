@@ -1,59 +1,146 @@
 /**
- * Twilio's status callbacks: `POST /twilio/status-callback`, verified with `X-Twilio-Signature` before
- * anything is recorded, then validated and bounded, then recorded on the status board.
+ * Twilio's webhooks: status callbacks (`POST /twilio/status-callback`) and inbound messages
+ * (`/twilio/inbound`, a number's SmsUrl). Each is verified with `X-Twilio-Signature` before anything is
+ * recorded, then validated and bounded, then recorded: the status board, and an event in the event log.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody, sendJson } from '../http.js';
-import type { Logger } from '../telemetry/log.js';
 import { isMessageStatus } from '../protocol/lifecycle.js';
-import type { StatusBoard } from '../state/status-board.js';
 import { isValidSignature } from '../protocol/signature.js';
-import { MESSAGE_SID } from '../protocol/wire.js';
+import { httpUrl, MESSAGE_SID, type WireMessageStatus } from '../protocol/wire.js';
+import type { EventLog, MessageEventType } from '../state/event-log.js';
+import type { StatusBoard } from '../state/status-board.js';
+import type { Logger } from '../telemetry/log.js';
 
 /** Path of the webhook Twilio posts status callbacks to. */
 export const STATUS_CALLBACK_PATH = '/twilio/status-callback';
+/** Path of the webhook Twilio calls when a message comes in (a number's SmsUrl). */
+export const INBOUND_PATH = '/twilio/inbound';
 /** Largest webhook body: Twilio's callbacks are well under 2 KB; an inbound message with media, under 8 KB. */
 export const MAX_WEBHOOK_BYTES = 16 * 1024;
+/** The TwiML that answers an inbound message without replying to it. */
+export const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
 
-/** What a status callback needs. */
-export interface StatusCallbackOptions {
-  /** The key Twilio signs with: the account's auth token (null: every callback is refused). */
+/** What the webhooks need. */
+export interface WebhookOptions {
+  /** The key Twilio signs with: the account's auth token (null: every webhook is refused). */
   authToken: string | null;
   /** The base URLs (scheme, host, port) Twilio may have been given for this gateway: PUBLIC_URL, or its own address. */
   signedBases: () => readonly string[];
   statusBoard: StatusBoard;
+  eventLog: EventLog;
   logger: Logger;
-  /** Called for every valid callback. */
+  /** Called for every valid status callback. */
   onStatusCallback?: (params: Record<string, string>) => void;
 }
 
-/** Handles one status callback: 403 unless signed, 400 unless well-formed, else 204. */
-export async function handleStatusCallback(req: IncomingMessage, res: ServerResponse, options: StatusCallbackOptions): Promise<void> {
+/**
+ * The parameters of a webhook whose signature holds: the form body of a POST, or the query of a GET (Twilio
+ * signs a GET's full URL and no parameters). Answers 405, 413 or 403 itself and gives null otherwise.
+ */
+async function verifiedParams(
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: WebhookOptions,
+  methods: readonly string[],
+  event: string,
+): Promise<Record<string, string> | null> {
   const { authToken, logger } = options;
-  if (req.method !== 'POST') return sendJson(res, 405, { error: 'Twilio posts status callbacks.' }, { allow: 'POST' });
+  const method = req.method ?? 'GET';
+  if (!methods.includes(method)) {
+    sendJson(res, 405, { error: `Twilio calls this webhook with ${methods.join(' or ')}.` }, { allow: methods.join(', ') });
+    return null;
+  }
   const body = await readBody(req, MAX_WEBHOOK_BYTES);
-  if (body === null) return sendJson(res, 413, { error: `A status callback is at most ${MAX_WEBHOOK_BYTES} bytes.` });
-  const params = Object.fromEntries(new URLSearchParams(body));
+  if (body === null) {
+    sendJson(res, 413, { error: `A webhook is at most ${MAX_WEBHOOK_BYTES} bytes.` });
+    return null;
+  }
+  const target = req.url ?? '';
+  const query = target.includes('?') ? target.slice(target.indexOf('?') + 1) : '';
+  const signed = method === 'POST' ? Object.fromEntries(new URLSearchParams(body)) : {};
   const signature = req.headers['x-twilio-signature'];
   const valid =
     typeof signature === 'string' &&
     signature.length <= 64 &&
     authToken !== null &&
-    options.signedBases().some((base) => isValidSignature(authToken, signature, `${base}${req.url ?? ''}`, params));
+    options.signedBases().some((base) => isValidSignature(authToken, signature, `${base}${target}`, signed));
   if (!valid) {
-    logger('warn', 'status_callback.rejected', { reason: 'bad signature' });
+    logger('warn', `${event}.rejected`, { reason: 'bad signature' });
     res.writeHead(403).end();
-    return;
+    return null;
   }
+  return method === 'POST' ? signed : Object.fromEntries(new URLSearchParams(query));
+}
+
+/** Records a status on the board and, when it moved, an event in the log; gives the status held. */
+async function recordStatus(
+  options: WebhookOptions,
+  type: MessageEventType,
+  sid: string,
+  status: WireMessageStatus,
+  params: Record<string, string>,
+): Promise<WireMessageStatus> {
+  const recorded = await options.statusBoard.record(sid, status);
+  if (recorded.changed) {
+    await options.eventLog.append({ type, messageSid: sid, status: recorded.status, from: params['From'] ?? null, to: params['To'] ?? null, occurredAt: Date.now() });
+  }
+  return recorded.status;
+}
+
+/** Handles one status callback: 403 unless signed, 400 unless well-formed, else 204. */
+export async function handleStatusCallback(req: IncomingMessage, res: ServerResponse, options: WebhookOptions): Promise<void> {
+  const params = await verifiedParams(req, res, options, ['POST'], 'status_callback');
+  if (!params) return;
   const sid = params['MessageSid'] ?? '';
   const status = params['MessageStatus'] ?? '';
-  if (!MESSAGE_SID.test(sid) || !isMessageStatus(status)) {
+  if (!MESSAGE_SID.test(sid) || !isMessageStatus(status) || !boundedAddresses(params)) {
     // Signed, so from the account: log what is wrong without echoing unbounded values.
-    logger('warn', 'status_callback.rejected', { reason: 'malformed', messageSidLength: sid.length, status: status.slice(0, 32) });
+    options.logger('warn', 'status_callback.rejected', { reason: 'malformed', messageSidLength: sid.length, status: status.slice(0, 32) });
     return sendJson(res, 400, { error: 'MessageSid must be SM or MM and 32 hex digits, and MessageStatus a Twilio message status.' });
   }
-  const held = await options.statusBoard.record(sid, status);
-  logger('info', 'status_callback', { messageSid: sid, reported: status, status: held });
+  const held = await recordStatus(options, 'STATUS_CHANGED', sid, status, params);
+  options.logger('info', 'status_callback', { messageSid: sid, reported: status, status: held });
   options.onStatusCallback?.(params);
   res.writeHead(204).end();
+}
+
+/** Longest address and body an inbound webhook may carry (Twilio's limit on a body is 1600 characters). */
+const MAX_ADDRESS = 256;
+const MAX_BODY_CHARACTERS = 1600;
+const MAX_MEDIA = 10;
+const MAX_URL = 2048;
+
+function boundedAddresses(params: Record<string, string>): boolean {
+  return (params['From'] ?? '').length <= MAX_ADDRESS && (params['To'] ?? '').length <= MAX_ADDRESS;
+}
+
+/** Why an inbound webhook's parameters are refused, or null when they are well-formed and bounded. */
+export function inboundProblem(params: Record<string, string>): string | null {
+  if (!MESSAGE_SID.test(params['MessageSid'] ?? '')) return 'MessageSid must be SM or MM and 32 hex digits';
+  if (!params['From'] || !params['To'] || !boundedAddresses(params)) return `From and To are required, at most ${MAX_ADDRESS} characters`;
+  if ([...(params['Body'] ?? '')].length > MAX_BODY_CHARACTERS) return `Body is at most ${MAX_BODY_CHARACTERS} characters`;
+  const numMedia = params['NumMedia'] ?? '0';
+  if (!/^\d{1,2}$/.test(numMedia) || Number(numMedia) > MAX_MEDIA) return `NumMedia must be from 0 to ${MAX_MEDIA}`;
+  for (let n = 0; n < Number(numMedia); n++) {
+    const url = params[`MediaUrl${n}`] ?? '';
+    if (url.length > MAX_URL || !httpUrl(url)) return `MediaUrl${n} must be an http(s) URL of at most ${MAX_URL} characters`;
+  }
+  return null;
+}
+
+/** Handles one inbound message: 403 unless signed, 400 unless well-formed, else 200 with empty TwiML (no reply). */
+export async function handleInbound(req: IncomingMessage, res: ServerResponse, options: WebhookOptions): Promise<void> {
+  const params = await verifiedParams(req, res, options, ['POST', 'GET'], 'inbound');
+  if (!params) return;
+  const problem = inboundProblem(params);
+  if (problem) {
+    options.logger('warn', 'inbound.rejected', { reason: 'malformed', problem });
+    return sendJson(res, 400, { error: problem });
+  }
+  const sid = params['MessageSid']!;
+  await recordStatus(options, 'RECEIVED', sid, 'received', params);
+  options.logger('info', 'inbound', { messageSid: sid });
+  res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8', 'content-length': Buffer.byteLength(EMPTY_TWIML) });
+  res.end(EMPTY_TWIML);
 }

@@ -1,7 +1,7 @@
 /**
  * The log of message events (status changes, inbound messages) with live fan-out: a bounded, ordered log
- * that a subscriber can resume from by cursor, and a publish/subscribe channel for what comes next. Nothing
- * writes to it yet; subscriptions will read it.
+ * that a subscriber can resume from by cursor, and a publish/subscribe channel for what comes next. Verified
+ * webhooks write to it; subscriptions will read it.
  */
 import type { WireMessageStatus } from '../protocol/wire.js';
 import type { Awaitable } from './types.js';
@@ -14,6 +14,9 @@ export interface NewMessageEvent {
   type: MessageEventType;
   messageSid: string;
   status: WireMessageStatus;
+  /** The message's addresses, as the webhook gave them (for filters without a Twilio call). */
+  from: string | null;
+  to: string | null;
   /** Epoch ms. */
   occurredAt: number;
 }

@@ -7,10 +7,21 @@ import { laterStatus } from '../protocol/lifecycle.js';
 import type { WireMessageStatus } from '../protocol/wire.js';
 import type { Awaitable } from './types.js';
 
+/** What recording a status did. */
+export interface Recorded {
+  /** The status held now. */
+  status: WireMessageStatus;
+  /** True when the report moved it (a first report, or a later status). */
+  changed: boolean;
+}
+
 /** Statuses reported per message SID, only ever moving forward. */
 export interface StatusBoard {
-  /** Records a reported status; gives the status the board holds afterwards (the later of the two). */
-  record(sid: string, status: WireMessageStatus): Awaitable<WireMessageStatus>;
+  /**
+   * Records a reported status; gives the status the board holds afterwards (the later of the two) and whether it
+   * moved, in one step, so that of two callbacks racing only the one that moved it publishes an event.
+   */
+  record(sid: string, status: WireMessageStatus): Awaitable<Recorded>;
   /** The latest reported status, if any callback came for this message. */
   get(sid: string): Awaitable<WireMessageStatus | undefined>;
 }
@@ -21,16 +32,16 @@ export class MemoryStatusBoard implements StatusBoard {
 
   constructor(private readonly maxEntries = 100_000) {}
 
-  /** Records a reported status; returns the status the board holds afterwards. */
-  record(sid: string, status: WireMessageStatus): WireMessageStatus {
+  record(sid: string, status: WireMessageStatus): Recorded {
     const current = this.statuses.get(sid);
     const next = current === undefined ? status : laterStatus(current, status);
-    if (next !== current) {
+    const changed = next !== current;
+    if (changed) {
       this.statuses.delete(sid);
       this.statuses.set(sid, next);
       if (this.statuses.size > this.maxEntries) this.statuses.delete(this.statuses.keys().next().value!);
     }
-    return next;
+    return { status: next, changed };
   }
 
   /** The latest reported status, if any callback came for this message. */

@@ -16,10 +16,17 @@ export function statusBoardContract(name: string, make: () => StatusBoard): void
       expect(await make().get(sid())).toBeUndefined();
     });
 
+    it('says a duplicate report changed nothing', async () => {
+      const board = make();
+      const message = sid();
+      expect(await board.record(message, 'sent')).toEqual({ status: 'sent', changed: true });
+      expect(await board.record(message, 'sent')).toEqual({ status: 'sent', changed: false });
+    });
+
     it('moves forward: queued → sent → delivered → read', async () => {
       const board = make();
       const message = sid();
-      for (const status of ['queued', 'sent', 'delivered', 'read'] as const) expect(await board.record(message, status)).toBe(status);
+      for (const status of ['queued', 'sent', 'delivered', 'read'] as const) expect(await board.record(message, status)).toEqual({ status, changed: true });
       expect(await board.get(message)).toBe('read');
     });
 
@@ -34,7 +41,7 @@ export function statusBoardContract(name: string, make: () => StatusBoard): void
       const board = make();
       const message = sid();
       await board.record(message, first);
-      expect(await board.record(message, later)).toBe(first);
+      expect(await board.record(message, later)).toEqual({ status: first, changed: false });
       expect(await board.get(message)).toBe(first);
     });
   });
@@ -107,7 +114,9 @@ export function idempotencyContract(name: string, make: () => IdempotencyStore):
 /** An ordered, bounded log that a reader resumes by cursor, with live fan-out. */
 export function eventLogContract(name: string, make: (capacity: number) => EventLog): void {
   describe(`${name}: EventLog`, () => {
-    const event = (n: number): NewMessageEvent => ({ type: 'STATUS_CHANGED', messageSid: `SM${String(n).padStart(32, '0')}`, status: 'sent', occurredAt: n });
+    const event = (n: number): NewMessageEvent => ({
+      type: 'STATUS_CHANGED', messageSid: `SM${String(n).padStart(32, '0')}`, status: 'sent', from: '+15005550006', to: '+14155550100', occurredAt: n,
+    });
 
     it('gives what came after a cursor, in order, and publishes each event to subscribers', async () => {
       const log = make(100);
