@@ -26,6 +26,8 @@ export interface Caller {
 /** What the resolvers share across requests: the upstream, the state, and how media are linked. */
 export interface Services extends State {
   upstream: TwilioHttp;
+  /** Where Twilio can post status callbacks to this gateway, when it can (PUBLIC_URL, or an embedded emulator); else null. */
+  statusCallbackUrl(): string | null;
   /** The signed, expiring URL under which the gateway serves a media item's content. */
   mediaUrl(messageSid: string, mediaSid: string): string;
 }

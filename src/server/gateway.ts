@@ -85,6 +85,8 @@ export function createGateway(config: Readonly<Config>, options: GatewayOptions 
     upstream,
     ...createMemoryState(config),
     mediaUrl: (messageSid, mediaSid) => media.url(ownBases()[0]!, messageSid, mediaSid),
+    // Real Twilio can reach only PUBLIC_URL; an embedded emulator reaches the gateway's own address.
+    statusCallbackUrl: () => (config.publicUrl || (config.embeddedEmulator && url) ? `${ownBases()[0]!}${STATUS_CALLBACK_PATH}` : null),
   };
   const ready = readinessCheck(() => new TwilioMessages(upstream).ping());
   const webhooks: WebhookOptions = {

@@ -2,9 +2,13 @@
  * Twilio's webhooks into the gateway: inbound messages and status callbacks are verified, validated and
  * bounded before anything is recorded, and what they record lands in the event log in order, once.
  */
+import { loadConfig } from '../../src/config.js';
 import { computeSignature } from '../../src/protocol/signature.js';
+import { createGateway } from '../../src/server/gateway.js';
 import { EMPTY_TWIML } from '../../src/server/webhooks.js';
-import { startStack } from '../support/gateway.js';
+import { silentLogger } from '../../src/telemetry/log.js';
+import { startEmulator } from '../support/emulator.js';
+import { gql, startStack } from '../support/gateway.js';
 
 type Stack = Awaited<ReturnType<typeof startStack>>;
 const sid = (n: number) => `SM${String(n).padStart(32, 'a')}`;
@@ -78,5 +82,48 @@ describe('webhooks into the gateway', () => {
     ]);
     const cursors = steps.map((e) => Number(e.cursor));
     expect([...cursors].sort((a, b) => a - b)).toEqual(cursors);
+  });
+});
+
+describe('status callbacks wired to the gateway itself', () => {
+  it('asks an embedded emulator to call the gateway back, and records every step up to DELIVERED, in order', async () => {
+    const emu = await startEmulator();
+    // As npm start runs it: no Twilio configured, so the gateway knows the emulator can reach it.
+    const config = loadConfig({});
+    const gateway = createGateway({ ...config, twilio: { ...config.twilio, baseUrl: emu.url } }, { logger: silentLogger });
+    const url = await gateway.start(0);
+    try {
+      const sent = await gql<{ createMessage: { message: { sid: string } } }>(
+        url, 'mutation { createMessage(input: { to: "+14155550100", from: "+15005550006", body: "tick" }) { message { sid } } }');
+      const messageSid = sent.data!.createMessage.message.sid;
+      const steps = async () => ((await gateway.services.eventLog.after(null, 100)) ?? []).filter((e) => e.messageSid === messageSid).map((e) => e.status);
+      // One step at a time (callbacks of one tick race each other); the emulator posts on its own tick, so wait
+      // for each (the test's timeout bounds the wait).
+      for (const [ms, status] of [[1_000, 'sending'], [1_000, 'sent'], [3_000, 'delivered']] as const) {
+        emu.clock.advance(ms);
+        while (!(await steps()).includes(status)) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(await steps()).toEqual(['sending', 'sent', 'delivered']);
+    } finally {
+      await gateway.stop();
+      await emu.stop();
+    }
+  });
+
+  it('leaves the callback to the caller when one is given, and asks for none when Twilio could not reach the gateway', async () => {
+    const stack = await startStack();
+    try {
+      const params: string[] = [];
+      const original = stack.emu.handler.handle.bind(stack.emu.handler);
+      stack.emu.handler.handle = (req) => {
+        if (req.method === 'POST' && req.url.endsWith('/Messages.json')) params.push(new URLSearchParams(req.body).get('StatusCallback') ?? 'none');
+        return original(req);
+      };
+      await gql(stack.url, 'mutation { createMessage(input: { to: "+14155550100", from: "+15005550006", body: "a" }) { message { sid } } }');
+      await gql(stack.url, 'mutation { createMessage(input: { to: "+14155550100", from: "+15005550006", body: "b", statusCallback: "http://127.0.0.1:9/cb" }) { message { sid } } }');
+      expect(params).toEqual(['none', 'http://127.0.0.1:9/cb']);
+    } finally {
+      await stack.stop();
+    }
   });
 });

@@ -48,7 +48,9 @@ export function createParams(input: CreateMessageInput): CreateMessageParams {
 }
 
 async function send(input: CreateMessageInput, ctx: GatewayContext): Promise<MessagePayload> {
-  const result = await withUserErrors(['input'], () => ctx.twilio.createMessage(createParams(input)));
+  // Without a callback of the caller's own, Twilio is asked to tell the gateway, where Twilio can reach it.
+  const params = { ...createParams(input), StatusCallback: input.statusCallback ?? ctx.services.statusCallbackUrl() ?? undefined };
+  const result = await withUserErrors(['input'], () => ctx.twilio.createMessage(params));
   if (result.value) primeMessages(ctx.loaders, [result.value]);
   return { message: result.value, userErrors: result.userErrors };
 }
