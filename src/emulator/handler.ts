@@ -1,7 +1,8 @@
 /**
  * The emulator's HTTP semantics as a pure function: `(method, url, headers, body) → (status, headers, body)`
- * over a {@link MessageStore}. No sockets here, so the whole wire contract is unit-testable; the node:http
- * transport lives in server.ts.
+ * over a {@link MessageStore} and the account's {@link PhoneNumbers}. No sockets here, so the whole wire contract
+ * is unit-testable; the node:http transport lives in server.ts. The Messages routes are here, the
+ * IncomingPhoneNumbers routes in numbers-api.ts.
  */
 import { randomBytes } from 'node:crypto';
 import { isRecipientAddress, isSenderAddress } from '../protocol/phone.js';
@@ -11,27 +12,15 @@ import { ApiError, notFound } from './api-error.js';
 import { mediaFilters, messageFilters, paginate } from './listing.js';
 import { mediaBytes } from './media-bytes.js';
 import { MediaStorageSigner, requestOrigin, STORAGE_PATH } from './media-storage.js';
+import { numberRoutes } from './numbers-api.js';
+import { PhoneNumbers } from './numbers.js';
 import { renderFeedback, renderMedia, renderMessage } from './render.js';
 import { type StoredMessage } from './records.js';
 import { FINAL_STATUSES, type MessageStore } from './store.js';
 import { parseCreate, update } from './validate.js';
+import { json, type EmulatorRequest, type EmulatorResponse, type Operation, type Route, type RouteContext } from './route.js';
 
-/** A request as the transport hands it over. */
-export interface EmulatorRequest {
-  method: string;
-  /** Path and query string, as on the request line. */
-  url: string;
-  headers: Readonly<Record<string, string | string[] | undefined>>;
-  body: string;
-}
-
-/** A response for the transport to write; the transport sets `content-length` from the body's bytes. */
-export interface EmulatorResponse {
-  status: number;
-  headers: Record<string, string>;
-  /** Text (JSON, written as UTF-8) or bytes (media content). */
-  body: string | Buffer;
-}
+export type { EmulatorRequest, EmulatorResponse, Operation } from './route.js';
 
 /** Options of {@link createHandler}. */
 export interface HandlerOptions {
@@ -40,15 +29,9 @@ export interface HandlerOptions {
    * no usable Host header; read at each request, so it may be set once the server listens.
    */
   origin?: () => string;
+  /** The account's phone numbers (default: a fresh set, with +15005550006). */
+  numbers?: PhoneNumbers;
 }
-
-/** The operations the emulator serves, named after Twilio's operationIds; calls are counted per operation. */
-export type Operation =
-  | 'CreateMessage' | 'ListMessage' | 'FetchMessage' | 'UpdateMessage' | 'DeleteMessage'
-  | 'ListMedia' | 'FetchMedia' | 'DeleteMedia' | 'FetchMediaContent' | 'CreateMessageFeedback'
-  /** The emulator's stand-in for the storage host that FetchMediaContent redirects to (no credentials). */
-  | 'FetchMediaStorage'
-  | 'InjectInbound' | 'Unrouted';
 
 /** A request handler with its call counters. */
 export interface EmulatorHandler {
@@ -62,23 +45,9 @@ export interface EmulatorHandler {
 
 const ACCOUNT_PATH = new RegExp(`^${accountPath('([^/]+)')}(/.*)$`);
 
-interface Route {
-  op: Operation;
-  method: string;
-  pattern: RegExp;
-  run(ctx: RouteContext, params: string[]): EmulatorResponse;
-}
-
-interface RouteContext {
-  accountSid: string;
-  path: string;
-  query: URLSearchParams;
-  form: URLSearchParams;
-  headers: EmulatorRequest['headers'];
-}
-
 /** Builds the handler for one account over a store. */
 export function createHandler(store: MessageStore, account: EmulatorAccount, options: HandlerOptions = {}): EmulatorHandler {
+  const numbers = options.numbers ?? new PhoneNumbers(account.accountSid, store.clock);
   const signer = new MediaStorageSigner(account.accountSid);
   const calls = new Map<Operation, number>();
   const count = (op: Operation): void => {
@@ -175,6 +144,7 @@ export function createHandler(store: MessageStore, account: EmulatorAccount, opt
         return json(200, renderFeedback(message));
       },
     },
+    ...numberRoutes(numbers),
   ];
 
   const injectInbound = (form: URLSearchParams): EmulatorResponse => {
@@ -242,10 +212,6 @@ export function createHandler(store: MessageStore, account: EmulatorAccount, opt
       return response;
     },
   };
-}
-
-function json(status: number, body: unknown): EmulatorResponse {
-  return { status, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(body) };
 }
 
 /** Twilio's error body for an {@link ApiError}. */

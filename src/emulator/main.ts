@@ -15,6 +15,7 @@ async function main(): Promise<void> {
   console.log(`Twilio emulator on ${url}`);
   console.log(`  account SID  ${config.account.accountSid}`);
   console.log(`  auth token   ${config.account.authToken}`);
+  for (const number of emulator.numbers.list()) console.log(`  number       ${number.phoneNumber} (${number.sid})`);
   const stop = (): void => {
     void emulator.stop().then(() => process.exit(0));
   };

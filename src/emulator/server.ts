@@ -1,19 +1,26 @@
 /**
  * The emulator's thin node:http transport: reads the body (with a size limit), hands the request to the
- * pure handler, writes the answer, runs the lifecycle clock and delivers signed status callbacks.
+ * pure handler, writes the answer, runs the lifecycle clock and makes the signed webhook calls: status
+ * callbacks, and each received message to its number's SmsUrl (SmsFallbackUrl when that fails).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isLocalHostHeader, readBody } from '../http.js';
-import { computeSignature } from '../protocol/signature.js';
-import { API_VERSION } from '../protocol/wire.js';
+import type { WireWebhookMethod } from '../protocol/incoming-number.js';
 import type { EmulatorAccount } from './account.js';
 import { ApiError } from './api-error.js';
 import { createHandler, errorResponse, type EmulatorHandler, type EmulatorResponse } from './handler.js';
+import { PhoneNumbers } from './numbers.js';
 import { seedMessages } from './seed.js';
 import { type Clock } from './clock.js';
 import { type StatusChange } from './records.js';
 import { MessageStore } from './store.js';
+import { callbackParams, inboundParams, sendWebhook, type WebhookCall } from './webhooks.js';
+
+/** How long a status callback may take to answer. */
+const STATUS_CALLBACK_TIMEOUT_MS = 5_000;
+/** How long Twilio waits for a number's SmsUrl before it tries the SmsFallbackUrl. */
+const SMS_URL_TIMEOUT_MS = 15_000;
 
 /** Options of {@link createEmulator}. */
 export interface EmulatorOptions {
@@ -30,8 +37,18 @@ export interface EmulatorOptions {
   tickMs?: number;
   /** Largest request body accepted, in bytes (default 1 MiB). */
   maxBodyBytes?: number;
-  /** Log a line per status callback failure (default: console.warn). */
+  /** Log a line per failed webhook call, status callback or incoming message (default: console.warn). */
   log?: (line: string) => void;
+  /** The account's phone numbers, E.164 (default: `['+15005550006']`, the number the emulator sends from). */
+  phoneNumbers?: readonly string[];
+  /**
+   * Where the account's numbers send the messages they receive (their `SmsUrl`), from the start: an absolute
+   * http(s) URL, e.g. a gateway's `/twilio/inbound`. Default: nowhere (`sms_url` is `""`). To set it once the
+   * receiver's address is known, use {@link Emulator.setSmsUrl}.
+   */
+  smsUrl?: string;
+  /** The method for {@link EmulatorOptions.smsUrl}: `POST` (form body, the default) or `GET` (query string). */
+  smsMethod?: WireWebhookMethod;
 }
 
 /** A running emulator. */
@@ -40,11 +57,23 @@ export interface Emulator {
   readonly url: string;
   readonly account: EmulatorAccount;
   readonly store: MessageStore;
+  /** The account's phone numbers, as the IncomingPhoneNumbers API serves them. */
+  readonly numbers: PhoneNumbers;
+  /**
+   * Points incoming messages at `url`: the `SmsUrl` (and `SmsMethod`, default `POST`) of the number
+   * `options.phoneNumber`, or of every number of the account when it is omitted; `null` stops the calls.
+   * Each message injected through `POST /emulator/inbound` to such a number is then sent there, signed,
+   * once it is `received`, as Twilio sends an incoming message.
+   * The same as an IncomingPhoneNumber update of `SmsUrl` and `SmsMethod` through the API.
+   * @throws Error when `url` is not an absolute http(s) URL or `options.phoneNumber` is not the account's.
+   * @example emulator.setSmsUrl(`${gatewayUrl}/twilio/inbound`);
+   */
+  setSmsUrl(url: string | null, options?: { phoneNumber?: string; method?: WireWebhookMethod }): void;
   /** The request handler, with its per-operation call counters. */
   readonly handler: EmulatorHandler;
   /** Listens on `port` (0: any free port) on 127.0.0.1 unless another host is given. */
   start(port?: number, host?: string): Promise<string>;
-  /** Stops listening and waits for callbacks under way. */
+  /** Stops listening and waits for the webhook calls under way. */
   stop(): Promise<void>;
 }
 
@@ -53,20 +82,56 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   const { account } = options;
   const store = new MessageStore({ clock: options.clock, deliveryMs: options.deliveryMs, maxMessages: options.maxMessages });
   if (options.seed ?? true) seedMessages(store, account.accountSid);
+  const numbers = new PhoneNumbers(account.accountSid, store.clock, options.phoneNumbers);
+  if (options.smsUrl !== undefined) numbers.setSmsUrl(options.smsUrl, { method: options.smsMethod });
   let url = '';
-  const handler = createHandler(store, account, { origin: () => url });
+  const handler = createHandler(store, account, { origin: () => url, numbers });
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const log = options.log ?? ((line: string) => console.warn(line));
   const pending = new Set<Promise<void>>();
   let server: Server | undefined;
   let timer: NodeJS.Timeout | undefined;
 
-  store.onStatusChange((change) => {
-    const delivery = deliverCallback(account, change).catch((error: unknown) => {
-      log(`emulator: status callback for ${change.message.sid} failed: ${error instanceof Error ? error.message : String(error)}`);
+  /** Runs a webhook call in the background: a failure is logged, and `stop()` waits for it. */
+  const track = (what: string, call: () => Promise<void>): void => {
+    const delivery = call().catch((error: unknown) => {
+      log(`emulator: ${what} failed: ${errorText(error)}`);
     });
     pending.add(delivery);
     void delivery.finally(() => pending.delete(delivery));
+  };
+
+  /** Sends a received message to its number's SmsUrl, then to its SmsFallbackUrl when that fails. */
+  const deliverInbound = (change: StatusChange): void => {
+    const number = numbers.receiving(change.message.to);
+    if (!number?.smsUrl) return;
+    const params = inboundParams(change.message, url);
+    const call = (target: string, method: WireWebhookMethod): WebhookCall =>
+      ({ url: target, method, params, authToken: account.authToken, timeoutMs: SMS_URL_TIMEOUT_MS });
+    const { smsUrl, smsMethod, smsFallbackUrl, smsFallbackMethod } = number;
+    const what = `incoming message ${change.message.sid} to ${smsUrl}`;
+    track(what, async () => {
+      try {
+        await sendWebhook(call(smsUrl, smsMethod));
+      } catch (error) {
+        if (!smsFallbackUrl) throw error;
+        log(`emulator: ${what} failed: ${errorText(error)}; trying its SmsFallbackUrl ${smsFallbackUrl}`);
+        await sendWebhook(call(smsFallbackUrl, smsFallbackMethod)).catch((fallbackError: unknown) => {
+          throw new Error(`and so did its SmsFallbackUrl: ${errorText(fallbackError)}`);
+        });
+      }
+    });
+  };
+
+  store.onStatusChange((change) => {
+    const target = change.message.statusCallback;
+    if (target) {
+      const params = callbackParams(account, change);
+      track(`status callback for ${change.message.sid}`, () =>
+        sendWebhook({ url: target, method: 'POST', params, authToken: account.authToken, timeoutMs: STATUS_CALLBACK_TIMEOUT_MS }),
+      );
+    }
+    if (change.status === 'received' && change.message.direction === 'inbound') deliverInbound(change);
   });
 
   const onRequest = async (req: IncomingMessage): Promise<EmulatorResponse> => {
@@ -91,13 +156,15 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     },
     account,
     store,
+    numbers,
     handler,
+    setSmsUrl: (smsUrl, setOptions) => numbers.setSmsUrl(smsUrl, setOptions),
     async start(port = 0, host = '127.0.0.1') {
       server = createServer((req, res) => {
         onRequest(req).then(
           (answer) => send(res, answer),
           (error: unknown) => {
-            log(`emulator: internal error: ${error instanceof Error ? error.message : String(error)}`);
+            log(`emulator: internal error: ${errorText(error)}`);
             send(res, errorResponse(new ApiError(500, 20500, 'Internal Server Error')));
           },
         );
@@ -125,46 +192,6 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   };
 }
 
-/** The parameters Twilio posts to a status callback. */
-export function callbackParams(account: EmulatorAccount, change: StatusChange): Record<string, string> {
-  const m = change.message;
-  const params: Record<string, string> = {
-    AccountSid: account.accountSid,
-    ApiVersion: API_VERSION,
-    From: m.from ?? '',
-    MessageSid: m.sid,
-    MessageStatus: change.status,
-    SmsSid: m.sid,
-    SmsStatus: change.status,
-    To: m.to,
-  };
-  if (m.messagingServiceSid) params['MessagingServiceSid'] = m.messagingServiceSid;
-  if ((change.status === 'failed' || change.status === 'undelivered') && m.errorCode !== null) {
-    params['ErrorCode'] = String(m.errorCode);
-  }
-  if (change.status === 'delivered' || change.status === 'undelivered') {
-    const d = new Date(m.dateUpdated);
-    const two = (n: number) => String(n).padStart(2, '0');
-    params['RawDlrDoneDate'] =
-      two(d.getUTCFullYear() % 100) + two(d.getUTCMonth() + 1) + two(d.getUTCDate()) + two(d.getUTCHours()) + two(d.getUTCMinutes());
-  }
-  return params;
-}
-
-async function deliverCallback(account: EmulatorAccount, change: StatusChange): Promise<void> {
-  const target = change.message.statusCallback;
-  if (!target) return;
-  const params = callbackParams(account, change);
-  const response = await fetch(target, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
-      'user-agent': 'TwilioProxy/1.1',
-      'x-twilio-signature': computeSignature(account.authToken, target, params),
-    },
-    body: new URLSearchParams(params).toString(),
-    signal: AbortSignal.timeout(5000),
-  });
-  await response.arrayBuffer();
-  if (response.status < 200 || response.status > 299) throw new Error(`HTTP ${response.status}`);
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -9,15 +9,20 @@ import { type StatusChange } from '../../src/emulator/records.js';
 import { MessageStore } from '../../src/emulator/store.js';
 import { parseFilterDate, parseRfc2822, toRfc2822 } from '../../src/protocol/dates.js';
 import type { WireMessage, WireMessagePage } from '../../src/protocol/wire.js';
+import type { WireIncomingPhoneNumber, WireIncomingPhoneNumberPage } from '../../src/protocol/incoming-number.js';
+import { defaultFriendlyName, PhoneNumbers } from '../../src/emulator/numbers.js';
+import { countryOf, inboundParams, withQuery } from '../../src/emulator/webhooks.js';
+import { newMessage } from '../../src/emulator/records.js';
 
 const A = DEFAULT_ACCOUNT;
 const AUTH = `Basic ${Buffer.from(`${A.accountSid}:${A.authToken}`).toString('base64')}`;
 const BASE = `/2010-04-01/Accounts/${A.accountSid}`;
 
-function setup(options: { maxMessages?: number } = {}) {
+function setup(options: { maxMessages?: number; phoneNumbers?: string[] } = {}) {
   const clock = new ManualClock(Date.UTC(2026, 4, 1, 12, 0, 0));
   const store = new MessageStore({ clock, maxMessages: options.maxMessages });
-  const handler = createHandler(store, A);
+  const numbers = options.phoneNumbers ? new PhoneNumbers(A.accountSid, clock, options.phoneNumbers) : undefined;
+  const handler = createHandler(store, A, { numbers });
   const call = (method: string, url: string, form?: Record<string, string | string[]>, auth = AUTH) => {
     const body = new URLSearchParams();
     for (const [k, v] of Object.entries(form ?? {})) for (const one of [v].flat()) body.append(k, one);
@@ -277,5 +282,138 @@ describe('emulator media content: a 307 to a storage URL that serves real bytes'
     expect(call('DELETE', `${BASE}/Messages/${sid}/Media/${media[0]!.sid}.json`).status).toBe(204);
     expect(raw('GET', path).status).toBe(404);
     expect(handler.calls.get('FetchMediaStorage')).toBe(bad.length + 3);
+  });
+});
+
+describe('emulator IncomingPhoneNumbers', () => {
+  const NUMBERS = `${BASE}/IncomingPhoneNumbers`;
+  const list = (call: ReturnType<typeof setup>['call'], query = '') =>
+    call('GET', `${NUMBERS}.json${query}`).json as unknown as WireIncomingPhoneNumberPage;
+
+  it('owns +15005550006 from the start, bought 30 days ago, rendered as Twilio renders a fresh local number', () => {
+    const { call, handler } = setup();
+    const page = list(call);
+    expect(page.incoming_phone_numbers).toHaveLength(1);
+    const n = page.incoming_phone_numbers[0]!;
+    expect(n.sid).toMatch(/^PN[0-9a-f]{32}$/);
+    expect(n).toEqual({
+      account_sid: A.accountSid, address_requirements: 'none', address_sid: null, api_version: '2010-04-01', beta: false,
+      bundle_sid: null, capabilities: { voice: true, sms: true, mms: true, fax: false },
+      date_created: 'Wed, 01 Apr 2026 12:00:00 +0000', date_updated: 'Wed, 01 Apr 2026 12:00:00 +0000',
+      emergency_address_sid: null, emergency_address_status: 'unregistered', emergency_status: 'Inactive',
+      friendly_name: '(500) 555-0006', identity_sid: null, origin: 'twilio', phone_number: '+15005550006', sid: n.sid,
+      sms_application_sid: '', sms_fallback_method: 'POST', sms_fallback_url: '', sms_method: 'POST', sms_url: '',
+      status: 'in-use', status_callback: '', status_callback_method: 'POST', trunk_sid: null, type: 'local',
+      uri: `${NUMBERS}/${n.sid}.json`, voice_application_sid: '', voice_caller_id_lookup: false, voice_fallback_method: 'POST',
+      voice_fallback_url: null, voice_method: 'POST', voice_receive_mode: 'voice', voice_url: null,
+    } satisfies WireIncomingPhoneNumber);
+    expect(page).toMatchObject({ page: 0, page_size: 50, start: 0, end: 0, next_page_uri: null, previous_page_uri: null });
+    expect(page.uri).toBe(`${NUMBERS}.json?PageSize=50&Page=0`);
+    expect(call('GET', `${NUMBERS}/${n.sid}.json`).json).toEqual(n);
+    expect(handler.calls.get('ListIncomingPhoneNumber')).toBe(1);
+    expect(handler.calls.get('FetchIncomingPhoneNumber')).toBe(1);
+  });
+
+  it('filters by PhoneNumber (partial, * for one digit), FriendlyName and Origin, and keeps the filters in page links', () => {
+    const { call } = setup({ phoneNumbers: ['+15005550006', '+15005550020', '+442071838750'] });
+    const numbers = (query: string) => list(call, query).incoming_phone_numbers.map((n) => n.phone_number);
+    expect(numbers('')).toEqual(['+442071838750', '+15005550020', '+15005550006']);
+    expect(numbers('?PhoneNumber=%2B15005550006')).toEqual(['+15005550006']);
+    expect(numbers('?PhoneNumber=555002')).toEqual(['+15005550020']);
+    expect(numbers('?PhoneNumber=%2B1500555000*')).toEqual(['+15005550006']);
+    expect(numbers('?PhoneNumber=%2B1**********')).toEqual(['+15005550020', '+15005550006']);
+    expect(numbers('?PhoneNumber=%2B1.*')).toEqual([]);
+    expect(numbers('?FriendlyName=%2B442071838750')).toEqual(['+442071838750']);
+    expect(numbers('?Origin=hosted')).toEqual([]);
+    const first = list(call, '?PhoneNumber=%2B1500*&PageSize=1');
+    expect(first.next_page_uri).toMatch(/^\/2010-04-01\/Accounts\/AC[0-9a-f]{32}\/IncomingPhoneNumbers\.json\?PhoneNumber=%2B1500\*&PageSize=1&Page=1&PageToken=PA\d+$/);
+    const second = call('GET', first.next_page_uri!).json as unknown as WireIncomingPhoneNumberPage;
+    expect(second.incoming_phone_numbers.map((n) => n.phone_number)).toEqual(['+15005550006']);
+    expect(second.next_page_uri).toBeNull();
+  });
+
+  it('updates the webhooks: methods in any case become GET/POST, "" clears a URL, dates move; a refusal changes nothing', () => {
+    const { clock, call, handler } = setup();
+    const sid = list(call).incoming_phone_numbers[0]!.sid!;
+    const update = (form: Record<string, string>) => call('POST', `${NUMBERS}/${sid}.json`, form);
+    clock.advance(1000);
+    const updated = update({ SmsUrl: 'http://my_host.local:3000/in?x=1', SmsMethod: 'get', VoiceUrl: 'https://e.com/v', VoiceCallerIdLookup: 'True' });
+    expect(updated.status).toBe(200);
+    expect(updated.json).toMatchObject({
+      sms_url: 'http://my_host.local:3000/in?x=1', sms_method: 'GET', voice_url: 'https://e.com/v', voice_caller_id_lookup: true,
+      date_updated: 'Fri, 01 May 2026 12:00:01 +0000', date_created: 'Wed, 01 Apr 2026 12:00:00 +0000',
+    });
+    const refusals: Array<[Record<string, string>, number]> = [
+      [{ SmsUrl: 'https://e.com/ok', SmsMethod: 'PUT' }, 21403],
+      [{ SmsUrl: 'mailto:x@e.com' }, 21402],
+      [{ VoiceFallbackUrl: 'e.com' }, 21402],
+      [{ StatusCallback: 'https://' }, 21502],
+      [{ StatusCallbackMethod: 'DELETE' }, 21403],
+      [{ FriendlyName: 'x'.repeat(65) }, 20001],
+      [{ VoiceCallerIdLookup: 'yes' }, 20001],
+      [{ AccountSid: `AC${'f'.repeat(32)}` }, 20001],
+    ];
+    for (const [form, code] of refusals) expect([form, update(form).json]).toEqual([form, expect.objectContaining({ status: 400, code })]);
+    expect(call('GET', `${NUMBERS}/${sid}.json`).json).toEqual(updated.json);
+    expect(update({ SmsUrl: '', FriendlyName: 'x'.repeat(64), AccountSid: A.accountSid, SmsApplicationSid: `AP${'0'.repeat(32)}` }).json)
+      .toMatchObject({ sms_url: '', sms_method: 'GET', friendly_name: 'x'.repeat(64), sms_application_sid: '' });
+    expect(handler.calls.get('UpdateIncomingPhoneNumber')).toBe(1 + refusals.length + 1);
+  });
+
+  it('answers 404/20404 for unknown and malformed SIDs, 405 for a purchase, 401 without credentials; DELETE releases', () => {
+    const { call } = setup();
+    const sid = list(call).incoming_phone_numbers[0]!.sid!;
+    for (const path of [`${NUMBERS}/PN${'0'.repeat(32)}.json`, `${NUMBERS}/nonsense.json`, `${NUMBERS}/Local.json`]) {
+      expect(call('GET', path).json).toEqual({ code: 20404, message: `The requested resource ${path} was not found`, more_info: 'https://www.twilio.com/docs/errors/20404', status: 404 });
+      expect(call('POST', path, { SmsUrl: 'https://e.com/' }).status).toBe(404);
+    }
+    expect(call('POST', `${NUMBERS}.json`, { PhoneNumber: '+15005550030' }).json).toMatchObject({ status: 405, code: 20004 });
+    expect(call('GET', `${NUMBERS}.json`, undefined, '').status).toBe(401);
+    expect(call('POST', `${NUMBERS}/${sid}.json`, { SmsUrl: 'https://e.com/' }, '').status).toBe(401);
+    expect(call('DELETE', `${NUMBERS}/${sid}.json`).status).toBe(204);
+    expect(call('GET', `${NUMBERS}/${sid}.json`).status).toBe(404);
+    expect(list(call).incoming_phone_numbers).toEqual([]);
+  });
+
+  it('keeps the numbers of an account: E.164 only, once each, friendly names formatted for North America', () => {
+    const numbers = new PhoneNumbers(A.accountSid, new ManualClock(), []);
+    expect(numbers.list()).toEqual([]);
+    expect(() => numbers.add('5550006')).toThrow(/not an E\.164/);
+    numbers.add('+15005550006');
+    expect(() => numbers.add('+15005550006')).toThrow(/already/);
+    expect(numbers.receiving('whatsapp:+15005550006')?.phoneNumber).toBe('+15005550006');
+    expect(numbers.receiving('+15005550007')).toBeUndefined();
+    expect([defaultFriendlyName('+14155550100'), defaultFriendlyName('+442071838750')]).toEqual(['(415) 555-0100', '+442071838750']);
+    expect(() => numbers.setSmsUrl('https://e.com/', { method: 'PUT' as 'GET' })).toThrow(/neither GET nor POST/);
+  });
+});
+
+describe('emulator webhooks (pure parts)', () => {
+  it('builds the incoming-message parameters: SIDs thrice, media by index, geography from the calling code', () => {
+    const at = Date.UTC(2026, 4, 1);
+    const message = newMessage(at, {
+      sid: `MM${'a'.repeat(32)}`, accountSid: A.accountSid, from: '+33612345678', to: '+15005550006', body: 'Bonjour',
+      status: 'received', direction: 'inbound', numSegments: 1, messagingServiceSid: `MG${'b'.repeat(32)}`,
+      media: [{ sid: `ME${'c'.repeat(32)}`, contentType: 'image/gif', sourceUrl: 'https://e.com/a.gif', dateCreated: at }],
+    });
+    expect(inboundParams(message, 'http://127.0.0.1:4010')).toEqual({
+      AccountSid: A.accountSid, ApiVersion: '2010-04-01', Body: 'Bonjour', From: '+33612345678',
+      FromCity: '', FromCountry: 'FR', FromState: '', FromZip: '',
+      MediaContentType0: 'image/gif',
+      MediaUrl0: `http://127.0.0.1:4010${BASE}/Messages/MM${'a'.repeat(32)}/Media/ME${'c'.repeat(32)}`,
+      MessageSid: message.sid, MessagingServiceSid: `MG${'b'.repeat(32)}`, NumMedia: '1', NumSegments: '1',
+      SmsMessageSid: message.sid, SmsSid: message.sid, SmsStatus: 'received', To: '+15005550006',
+      ToCity: '', ToCountry: 'US', ToState: '', ToZip: '',
+    });
+    expect([countryOf('+14155550100'), countryOf('+447700900123'), countryOf('+351912345678'), countryOf('+999123')]).toEqual(['US', 'GB', 'PT', '']);
+  });
+
+  it('appends GET parameters after any query the URL has, dropping a fragment', () => {
+    const params = { Body: 'a b+c', To: '+1500' };
+    expect(withQuery('https://e.com/in', params)).toBe('https://e.com/in?Body=a+b%2Bc&To=%2B1500');
+    expect(withQuery('https://e.com/in?t=1', params)).toBe('https://e.com/in?t=1&Body=a+b%2Bc&To=%2B1500');
+    expect(withQuery('https://e.com/in?', params)).toBe('https://e.com/in?Body=a+b%2Bc&To=%2B1500');
+    expect(withQuery('https://e.com/in?t=1#top', params)).toBe('https://e.com/in?t=1&Body=a+b%2Bc&To=%2B1500');
+    expect(withQuery('https://e.com/in', {})).toBe('https://e.com/in');
   });
 });
