@@ -4,7 +4,7 @@
  */
 import { ConfigError, DEFAULT_ACCOUNT, loadConfig, type Config } from './config.js';
 import { createEmulator, type Emulator } from './emulator/server.js';
-import { createGateway } from './server/gateway.js';
+import { createGateway, INBOUND_PATH } from './server/gateway.js';
 import { listenHint } from './http.js';
 import { postureWarnings } from './posture.js';
 
@@ -30,6 +30,8 @@ async function main(): Promise<void> {
     await emulator?.stop();
     process.exit(1);
   }
+  // The embedded emulator's numbers send their inbound messages to the gateway, as a real number's SmsUrl would.
+  emulator?.setSmsUrl(`${url}${INBOUND_PATH}`);
   for (const warning of postureWarnings(config, url)) console.warn(warning);
   console.log(`GraphQL gateway on ${url}/graphql${config.production ? '' : ' (open it in a browser for Apollo Sandbox)'}`);
 

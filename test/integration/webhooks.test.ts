@@ -110,6 +110,32 @@ describe('status callbacks wired to the gateway itself', () => {
     }
   });
 
+  it('receives an inbound message from a number whose SmsUrl points at the gateway, as npm start wires it', async () => {
+    const emu = await startEmulator();
+    const config = loadConfig({});
+    const gateway = createGateway({ ...config, twilio: { ...config.twilio, baseUrl: emu.url } }, { logger: silentLogger });
+    const url = await gateway.start(0);
+    emu.setSmsUrl(`${url}/twilio/inbound`);
+    try {
+      const injected = await fetch(`${emu.url}/emulator/inbound`, {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from(`${emu.account.accountSid}:${emu.account.authToken}`).toString('base64')}`,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: new URLSearchParams({ From: '+14155550111', To: '+15005550006', Body: 'Hello' }).toString(),
+      });
+      const { sid: messageSid } = (await injected.json()) as { sid: string };
+      emu.clock.advance(1_000);
+      const received = async () => ((await gateway.services.eventLog.after(null, 100)) ?? []).filter((e) => e.messageSid === messageSid);
+      while ((await received()).length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(await received()).toEqual([expect.objectContaining({ type: 'RECEIVED', status: 'received', from: '+14155550111', to: '+15005550006' })]);
+    } finally {
+      await gateway.stop();
+      await emu.stop();
+    }
+  });
+
   it('leaves the callback to the caller when one is given, and asks for none when Twilio could not reach the gateway', async () => {
     const stack = await startStack();
     try {
