@@ -16,7 +16,8 @@ import { numberRoutes } from './numbers-api.js';
 import { PhoneNumbers } from './numbers.js';
 import { renderFeedback, renderMedia, renderMessage } from './render.js';
 import { type StoredMessage } from './records.js';
-import { FINAL_STATUSES, type MessageStore } from './store.js';
+import { FINAL_STATUSES } from '../protocol/lifecycle.js';
+import type { MessageStore } from './store.js';
 import { parseCreate, update } from './validate.js';
 import { json, type EmulatorRequest, type EmulatorResponse, type Operation, type Route, type RouteContext } from './route.js';
 

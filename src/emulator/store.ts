@@ -4,6 +4,7 @@
  * `tick()` runs, so tests drive the lifecycle without sleeping.
  */
 import { estimatedPrice, segmentsOf } from '../protocol/segments.js';
+import { FINAL_STATUSES } from '../protocol/lifecycle.js';
 import type { WireMessageStatus } from '../protocol/wire.js';
 import { systemClock, type Clock } from './clock.js';
 import { MAGIC_OUTCOME } from './magic.js';
@@ -17,11 +18,6 @@ export interface StoreOptions {
   /** How many messages are kept at most; past it the oldest finished ones go first (default 10000). */
   maxMessages?: number;
 }
-
-/** Statuses after which nothing changes any more. */
-export const FINAL_STATUSES: ReadonlySet<WireMessageStatus> = new Set([
-  'delivered', 'undelivered', 'failed', 'received', 'read', 'canceled',
-]);
 
 /** The sender a Messaging Service picks from its pool. */
 const SERVICE_POOL_NUMBER = '+15005550006';

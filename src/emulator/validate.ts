@@ -4,7 +4,8 @@ import { httpUrl } from '../protocol/wire.js';
 import { ApiError } from './api-error.js';
 import { MAGIC_FROM, MAGIC_TO } from './magic.js';
 import { type OutboundRequest, type StoredMessage } from './records.js';
-import { FINAL_STATUSES, type MessageStore } from './store.js';
+import { FINAL_STATUSES } from '../protocol/lifecycle.js';
+import type { MessageStore } from './store.js';
 
 const SERVICE_SID = /^MG[0-9a-fA-F]{32}$/;
 const CONTENT_SID = /^HX[0-9a-fA-F]{32}$/;

@@ -11,13 +11,11 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { Logger } from '../telemetry/log.js';
-import type { Resolvers } from '../__generated__/resolvers.js';
+import type { GraphQLSchema } from 'graphql';
 import type { GatewayContext } from './context.js';
 import { costPlugin } from './cost.js';
-import { aliasLimit, depthLimit, LIMITS, singleSend } from './limits.js';
+import { LIMITS, validationRules } from './limits.js';
 import { apolloLogger, formatError } from './errors.js';
-import { resolvers as defaultResolvers } from './resolvers/index.js';
-import { loadTypeDefs } from './schema.js';
 
 /** What shapes the GraphQL server. */
 export interface ApolloOptions {
@@ -27,8 +25,8 @@ export interface ApolloOptions {
   /** Upstream calls one request may cause. */
   maxUpstreamCalls: number;
   logger: Logger;
-  /** Replaces the resolvers (the benchmark's naive server swaps some out). */
-  resolvers?: Resolvers;
+  /** The executable schema (shared with the WebSocket transport). */
+  schema: GraphQLSchema;
 }
 
 const EXAMPLE_OPERATION = `# Paste-ready: the newest messages with their media. Try the mutation below too.
@@ -51,14 +49,13 @@ mutation Send {
 export function createApollo(options: ApolloOptions): ApolloServer<GatewayContext> {
   const { logger } = options;
   return new ApolloServer<GatewayContext>({
-    typeDefs: loadTypeDefs(),
-    resolvers: options.resolvers ?? defaultResolvers,
+    schema: options.schema,
     introspection: options.introspection,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     parseOptions: { maxTokens: LIMITS.maxTokens },
-    validationRules: [depthLimit(LIMITS.maxDepth), aliasLimit(LIMITS.maxAliases), singleSend],
+    validationRules: validationRules(),
     formatError: (formatted, error) => formatError(formatted, logger, error),
     logger: apolloLogger(logger),
     // Compact JSON: Apollo pretty-prints by default, which costs time and bytes on every answer.

@@ -194,6 +194,30 @@ export class CallBudget {
   }
 }
 
+/** The QUERY_TOO_EXPENSIVE error of an operation estimated over `budget` calls or over the message cap; null when within. */
+export function overBudget(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Readonly<Record<string, unknown>>,
+  budget: number,
+): GraphQLError | null {
+  const cost = estimateCost(schema, document, operation, variables);
+  if (cost.calls > budget) {
+    return tooExpensive(
+      `This operation could cause ${cost.calls} Twilio calls; the budget is ${budget}. Ask for fewer messages (smaller \`first\`) or less \`media\`.`,
+      { estimate: cost.calls, budget },
+    );
+  }
+  if (cost.messages > MAX_MESSAGES_PER_REQUEST) {
+    return tooExpensive(
+      `This operation asks for ${cost.messages} messages in all; one request may ask for ${MAX_MESSAGES_PER_REQUEST}. Page with \`after\` instead.`,
+      { messages: cost.messages, maxMessages: MAX_MESSAGES_PER_REQUEST },
+    );
+  }
+  return null;
+}
+
 /**
  * The Apollo plugin that refuses (HTTP 400), before execution, an operation estimated over `budget` upstream
  * calls or over {@link MAX_MESSAGES_PER_REQUEST} messages, and ends each request's budget once it is answered
@@ -205,19 +229,7 @@ export function costPlugin<C extends object>(budget: number, budgetOf: (context:
       return {
         async didResolveOperation({ schema, document, operation, request }) {
           if (!operation) return;
-          const cost = estimateCost(schema, document, operation, request.variables ?? {});
-          let error: GraphQLError | null = null;
-          if (cost.calls > budget) {
-            error = tooExpensive(
-              `This operation could cause ${cost.calls} Twilio calls; the budget is ${budget}. Ask for fewer messages (smaller \`first\`) or less \`media\`.`,
-              { estimate: cost.calls, budget },
-            );
-          } else if (cost.messages > MAX_MESSAGES_PER_REQUEST) {
-            error = tooExpensive(
-              `This operation asks for ${cost.messages} messages in all; one request may ask for ${MAX_MESSAGES_PER_REQUEST}. Page with \`after\` instead.`,
-              { messages: cost.messages, maxMessages: MAX_MESSAGES_PER_REQUEST },
-            );
-          }
+          const error = overBudget(schema, document, operation, request.variables ?? {}, budget);
           if (error) {
             error.extensions['http'] = { status: 400 };
             throw error;

@@ -16,6 +16,8 @@ export const ErrorCode = {
   Forbidden: 'FORBIDDEN',
   BadUserInput: 'BAD_USER_INPUT',
   QueryTooExpensive: 'QUERY_TOO_EXPENSIVE',
+  /** A subscription's `after` is older than the event log keeps. */
+  CursorExpired: 'CURSOR_EXPIRED',
   /** The HTTP request itself was wrong: a body that is not JSON. */
   BadRequest: 'BAD_REQUEST',
   PayloadTooLarge: 'PAYLOAD_TOO_LARGE',

@@ -11,6 +11,7 @@ import {
   type FragmentDefinitionNode,
   type SelectionSetNode,
   type ValidationContext,
+  type ValidationRule,
 } from 'graphql';
 
 /** Largest `first`: Twilio's largest `PageSize`. */
@@ -72,6 +73,11 @@ export function depthLimit(maxDepth: number) {
       },
     };
   };
+}
+
+/** Our validation rules, in the order they run after graphql-js's own: for HTTP (Apollo) and WebSocket alike. */
+export function validationRules(): ValidationRule[] {
+  return [depthLimit(LIMITS.maxDepth), aliasLimit(LIMITS.maxAliases), singleSend];
 }
 
 /** Refuses documents with more than `maxAliases` aliases (alias fan-out multiplies upstream calls). */

@@ -37,3 +37,6 @@ export function laterStatus(current: WireMessageStatus, candidate: WireMessageSt
   return !TERMINAL.has(current) && RANK[candidate] > RANK[current] ? candidate : current;
 }
 
+
+/** Statuses after which a message does not change any more (a delivered WhatsApp message may still be read). */
+export const FINAL_STATUSES: ReadonlySet<WireMessageStatus> = new Set(['delivered', 'undelivered', 'failed', 'received', 'read', 'canceled']);

@@ -9,9 +9,11 @@ import type { AddressInfo } from 'node:net';
 import type { ApolloServer } from '@apollo/server';
 import { isLoopbackHost, type Config } from '../config.js';
 import { createApollo } from '../graphql/apollo.js';
+import { resolvers } from '../graphql/resolvers/index.js';
+import { executableSchema } from '../graphql/schema.js';
 import { createAuthenticator } from '../graphql/auth.js';
 import { createContext, type GatewayContext, type Services } from '../graphql/context.js';
-import { isLocalHostHeader, sendJson } from '../http.js';
+import { isLocalHostHeader, originMatcher, sendJson } from '../http.js';
 import { createMemoryState } from '../state/memory.js';
 import { jsonLogger, type Logger } from '../telemetry/log.js';
 import type { Resolvers } from '../__generated__/resolvers.js';
@@ -22,6 +24,7 @@ import { corsHandler } from './cors.js';
 import { graphqlRoute, sendGraphQLError } from './graphql-route.js';
 import { MEDIA_PATH, mediaUrls, serveMedia } from './media.js';
 import { readinessCheck } from './readiness.js';
+import { attachWebSocket, type WebSocketTransport } from './ws.js';
 import { handleInbound, handleStatusCallback, INBOUND_PATH, STATUS_CALLBACK_PATH, type WebhookOptions } from './webhooks.js';
 
 export { INBOUND_PATH, STATUS_CALLBACK_PATH };
@@ -105,17 +108,14 @@ export function createGateway(config: Readonly<Config>, options: GatewayOptions 
    */
   const publicHosts = config.publicUrl ? [new URL(config.publicUrl).hostname] : [];
   const hostAllowed = (header: string | undefined): boolean => config.production || isLocalHostHeader(header, publicHosts);
-  const apollo = createApollo({
-    landingPage,
-    introspection: config.introspection,
-    maxUpstreamCalls: config.maxUpstreamCallsPerRequest,
-    logger,
-    resolvers: options.resolvers,
-  });
+  const schema = executableSchema(options.resolvers ?? resolvers);
+  const apollo = createApollo({ schema, landingPage, introspection: config.introspection, maxUpstreamCalls: config.maxUpstreamCallsPerRequest, logger });
   const cors = corsHandler(config.corsOrigins);
+  const authenticate = createAuthenticator(config.auth);
+  let ws: WebSocketTransport | undefined;
   const handleGraphQL = graphqlRoute({
     apollo,
-    authenticate: createAuthenticator(config.auth),
+    authenticate,
     landingPage,
     contextFor: (caller) => createContext(services, caller, config.maxUpstreamCallsPerRequest),
   });
@@ -167,12 +167,28 @@ export function createGateway(config: Readonly<Config>, options: GatewayOptions 
         server!.once('error', reject);
         server!.listen(port, host, () => resolve());
       });
+      // Attached once listening: a port that is taken is reported by listen alone.
+      ws = attachWebSocket({
+        server,
+        schema,
+        authenticate,
+        contextFor: (caller, maxUpstreamCalls) => createContext(services, caller, maxUpstreamCalls),
+        maxUpstreamCalls: config.maxUpstreamCallsPerRequest,
+        introspection: config.introspection,
+        hostAllowed,
+        originAllowed: originMatcher(config.corsOrigins),
+        logger,
+      });
       const address = server.address() as AddressInfo;
       const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
       url = `http://${shown}:${address.port}`;
       return url;
     },
     async stop(graceMs = 10_000) {
+      // Subscribers are told to go elsewhere (1001) first; HTTP requests in flight then get their grace.
+      const transport = ws;
+      ws = undefined;
+      await transport?.close();
       if (server) {
         draining = true;
         const closed = new Promise<void>((resolve) => server!.close(() => resolve()));

@@ -4,6 +4,7 @@ import { Media, Message } from './message.js';
 import { Mutation } from './mutation.js';
 import { Query } from './query.js';
 import { DateTimeScalar, PhoneNumberScalar, URLScalar } from './scalars.js';
+import { MessageEvent, Subscription } from './subscription.js';
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
@@ -11,6 +12,8 @@ export const resolvers: Resolvers = {
   URL: URLScalar,
   Query,
   Mutation,
+  Subscription,
+  MessageEvent,
   Message,
   Media,
   Node: {

@@ -1,0 +1,145 @@
+/**
+ * The streams behind the subscriptions, read from the event log: a message's status steps, and message
+ * events resumable by cursor. Each stream subscribes to the log before it reads what it missed, so nothing
+ * falls between the two, and drops what it already gave.
+ */
+import { FINAL_STATUSES, laterStatus } from '../protocol/lifecycle.js';
+import { MESSAGE_SID, type WireMessage } from '../protocol/wire.js';
+import type { EventLog, LoggedMessageEvent, MessageEventType } from '../state/event-log.js';
+import type { GatewayContext } from './context.js';
+import { badUserInput, ErrorCode, gatewayError } from './errors.js';
+
+/** A message event as the schema's `MessageEvent` resolves it. */
+export interface DeliveredEvent {
+  cursor: string;
+  type: MessageEventType;
+  message: WireMessage;
+  /** ISO 8601. */
+  occurredAt: string;
+}
+
+/** Which events a subscriber wants. */
+export interface EventFilter {
+  types?: readonly MessageEventType[] | null;
+  to?: string | null;
+  from?: string | null;
+}
+
+/** Events a slow subscriber may have waiting before its stream is ended (it can resume by cursor). */
+export const MAX_QUEUED_EVENTS = 1_000;
+/** Missed events given at most on a resume; the log keeps no more than its capacity anyway. */
+const MAX_BACKLOG = 10_000;
+
+/**
+ * The live events of the log, as an async iterator that unsubscribes when it is returned (graphql-js returns
+ * it when the client completes), and ends with an error when the subscriber falls too far behind.
+ */
+function liveEvents(log: EventLog): AsyncIterableIterator<LoggedMessageEvent> {
+  const queue: LoggedMessageEvent[] = [];
+  let waiting: ((result: IteratorResult<LoggedMessageEvent>) => void) | null = null;
+  let failed: Error | null = null;
+  let done = false;
+  const stop = log.subscribe((event) => {
+    if (done) return;
+    if (waiting) {
+      const resolve = waiting;
+      waiting = null;
+      resolve({ value: event, done: false });
+    } else if (queue.length < MAX_QUEUED_EVENTS) queue.push(event);
+    else {
+      failed = gatewayError(ErrorCode.RateLimited, 'This subscription fell too far behind; resubscribe with `after` to resume.');
+      stop();
+    }
+  });
+  const finish = (): Promise<IteratorResult<LoggedMessageEvent>> => {
+    done = true;
+    stop();
+    waiting?.({ value: undefined, done: true });
+    waiting = null;
+    return Promise.resolve({ value: undefined, done: true });
+  };
+  return {
+    next() {
+      if (queue.length > 0) return Promise.resolve({ value: queue.shift()!, done: false });
+      if (failed) return Promise.reject(failed);
+      if (done) return Promise.resolve({ value: undefined, done: true });
+      return new Promise((resolve) => (waiting = resolve));
+    },
+    return: finish,
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
+
+function matches(event: LoggedMessageEvent, filter: EventFilter | null | undefined): boolean {
+  if (!filter) return true;
+  if (filter.types && !filter.types.includes(event.type)) return false;
+  if (filter.to && event.to !== filter.to) return false;
+  if (filter.from && event.from !== filter.from) return false;
+  return true;
+}
+
+/** The message an event is about, as it is now: Twilio's answer, never behind the event. */
+async function messageOf(ctx: GatewayContext, event: LoggedMessageEvent): Promise<WireMessage | null> {
+  const message = await ctx.twilio.fetchMessage(event.messageSid);
+  if (!message) return null;
+  return { ...message, status: message.status ? laterStatus(message.status, event.status) : event.status };
+}
+
+/** `messageEvents`: what came after `after` (CURSOR_EXPIRED when the log no longer has it), then live events. */
+export async function* messageEvents(ctx: GatewayContext, filter: EventFilter | null | undefined, after: string | null | undefined): AsyncGenerator<DeliveredEvent> {
+  const log = ctx.services.eventLog;
+  const live = liveEvents(log);
+  try {
+    const missed = after ? await log.after(after, MAX_BACKLOG) : [];
+    if (missed === null) {
+      throw gatewayError(ErrorCode.CursorExpired, 'The event log no longer holds this cursor: refetch with queries, then subscribe again without `after`.');
+    }
+    const given = new Set<string>();
+    const deliver = async (event: LoggedMessageEvent): Promise<DeliveredEvent | null> => {
+      if (given.has(event.cursor) || !matches(event, filter)) return null;
+      given.add(event.cursor);
+      const message = await messageOf(ctx, event);
+      return message && { cursor: event.cursor, type: event.type, message, occurredAt: new Date(event.occurredAt).toISOString() };
+    };
+    for (const event of missed) {
+      const delivered = await deliver(event);
+      if (delivered) yield delivered;
+    }
+    for await (const event of live) {
+      const delivered = await deliver(event);
+      if (delivered) yield delivered;
+      // Past the backlog, a cursor cannot come twice: forget the old ones.
+      if (given.size > MAX_BACKLOG) given.clear();
+    }
+  } finally {
+    await live.return?.();
+  }
+}
+
+/** `messageStatusChanged`: the message now, then each step forward; ends after a final status. */
+export async function* statusChanges(ctx: GatewayContext, sid: string): AsyncGenerator<WireMessage> {
+  if (!MESSAGE_SID.test(sid)) throw badUserInput(`No message ${JSON.stringify(sid.slice(0, 64))} (a message SID is SM or MM followed by 32 hex digits)`);
+  const live = liveEvents(ctx.services.eventLog);
+  try {
+    const fetched = await ctx.twilio.fetchMessage(sid);
+    if (!fetched || !fetched.status) throw badUserInput(`No message ${JSON.stringify(sid)} in this account`);
+    const reported = await ctx.services.statusBoard.get(sid);
+    let current: WireMessage = { ...fetched, status: reported ? laterStatus(fetched.status, reported) : fetched.status };
+    yield current;
+    if (FINAL_STATUSES.has(current.status!)) return;
+    for await (const event of live) {
+      if (event.messageSid !== sid) continue;
+      const status = laterStatus(current.status!, event.status);
+      if (status === current.status) continue;
+      // The rest of the message (price, dates, error) changes with the status: ask Twilio, never going backwards.
+      const fresh = await ctx.twilio.fetchMessage(sid);
+      current = { ...(fresh ?? current), status: fresh?.status ? laterStatus(status, fresh.status) : status };
+      yield current;
+      if (FINAL_STATUSES.has(current.status!)) return;
+    }
+  } finally {
+    await live.return?.();
+  }
+}

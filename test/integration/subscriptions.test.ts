@@ -1,0 +1,152 @@
+/**
+ * GraphQL over a real WebSocket (graphql-ws's own client): caller auth at connect, a message's status steps
+ * from a send on the emulator to DELIVERED, message events resumed by cursor, and the HTTP rules (host,
+ * cost, masking) applied to sockets too.
+ */
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { loadConfig } from '../../src/config.js';
+import { createGateway, type Gateway } from '../../src/server/gateway.js';
+import { silentLogger } from '../../src/telemetry/log.js';
+import { startEmulator, type startEmulator as StartEmulator } from '../support/emulator.js';
+import { gql } from '../support/gateway.js';
+
+type TestEmulator = Awaited<ReturnType<typeof StartEmulator>>;
+
+/** A gateway as `npm start` runs it (callbacks come back to it), on a test emulator, with `env` added. */
+async function startWired(env: Record<string, string> = {}): Promise<{ emu: TestEmulator; gateway: Gateway; url: string; stop(): Promise<void> }> {
+  const emu = await startEmulator();
+  const config = loadConfig(env);
+  const gateway = createGateway({ ...config, twilio: { ...config.twilio, baseUrl: emu.url } }, { logger: silentLogger });
+  const url = await gateway.start(0);
+  return { emu, gateway, url, stop: async () => { await gateway.stop(); await emu.stop(); } };
+}
+
+function wsClient(url: string, authorization?: string): Client {
+  return createClient({
+    url: url.replace('http', 'ws') + '/graphql',
+    webSocketImpl: WebSocket,
+    connectionParams: authorization ? { authorization } : {},
+    retryAttempts: 0,
+    lazy: true,
+  });
+}
+
+/** The code of the first error an operation gets, whether it comes as a result or as graphql-ws's error message. */
+async function firstErrorCode(client: Client, payload: { query: string; variables?: Record<string, unknown> }): Promise<unknown> {
+  type Errors = ReadonlyArray<{ extensions?: Record<string, unknown> }>;
+  try {
+    const first = await client.iterate(payload).next();
+    return (first.value?.errors as Errors | undefined)?.[0]?.extensions?.['code'];
+  } catch (errors) {
+    return (errors as Errors)[0]?.extensions?.['code'];
+  }
+}
+
+const until = async (check: () => Promise<boolean> | boolean): Promise<void> => {
+  while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 20));
+};
+
+describe('subscriptions over WebSocket', () => {
+  it('refuses a socket without credentials with 4401, and lets a configured key in', async () => {
+    const stack = await startWired({ GATEWAY_API_KEYS: 'ws-key-0123456789' });
+    try {
+      const refused = wsClient(stack.url);
+      const closed = new Promise<number>((resolve) => refused.on('closed', (event) => resolve((event as { code: number }).code)));
+      const attempt = refused.iterate({ query: '{ __typename }' }).next().catch(() => null);
+      expect(await closed).toBe(4401);
+      await attempt;
+      const allowed = wsClient(stack.url, 'Bearer ws-key-0123456789');
+      const result = await allowed.iterate({ query: '{ __typename }' }).next();
+      expect(result.value).toEqual({ data: { __typename: 'Query' } });
+      await allowed.dispose();
+      await refused.dispose();
+    } finally {
+      await stack.stop();
+    }
+  });
+
+  it('gives messageStatusChanged from QUEUED to DELIVERED, in order, then completes', async () => {
+    const stack = await startWired();
+    const client = wsClient(stack.url);
+    try {
+      const sent = await gql<{ createMessage: { message: { sid: string } } }>(
+        stack.url, 'mutation { createMessage(input: { to: "+14155550100", from: "+15005550006", body: "live" }) { message { sid } } }');
+      const sid = sent.data!.createMessage.message.sid;
+      const statuses: string[] = [];
+      const iterator = client.iterate<{ messageStatusChanged: { status: string } }>({ query: `subscription { messageStatusChanged(sid: "${sid}") { status } }` });
+      const reading = (async () => {
+        for await (const result of iterator) statuses.push(result.data!.messageStatusChanged.status);
+      })();
+      await until(() => statuses.length === 1);
+      for (const [ms, count] of [[1_000, 2], [1_000, 3], [3_000, 4]] as const) {
+        stack.emu.clock.advance(ms);
+        await until(() => statuses.length >= count);
+      }
+      await reading; // completes by itself after the final status
+      expect(statuses).toEqual(['QUEUED', 'SENDING', 'SENT', 'DELIVERED']);
+    } finally {
+      await client.dispose();
+      await stack.stop();
+    }
+  });
+
+  it('resumes messageEvents after a cursor with exactly what was missed, then live events; an unknown cursor is CURSOR_EXPIRED', async () => {
+    const stack = await startWired();
+    const client = wsClient(stack.url);
+    stack.emu.setSmsUrl(`${stack.url}/twilio/inbound`);
+    const received = async () => ((await stack.gateway.services.eventLog.after(null, 100)) ?? []).filter((e) => e.type === 'RECEIVED');
+    /** An inbound message through the emulator, which calls the gateway's /twilio/inbound once it is received. */
+    const inbound = async (n: number) => {
+      const before = (await received()).length;
+      const response = await fetch(`${stack.emu.url}/emulator/inbound`, {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from(`${stack.emu.account.accountSid}:${stack.emu.account.authToken}`).toString('base64')}`,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: new URLSearchParams({ From: '+14155550111', To: '+15005550006', Body: `m${n}` }).toString(),
+      });
+      expect(response.status).toBe(201);
+      stack.emu.clock.advance(1_000);
+      await until(async () => (await received()).length > before);
+    };
+    try {
+      for (let n = 1; n <= 3; n++) await inbound(n);
+      const logged = await received();
+      const query = 'subscription($after: String) { messageEvents(after: $after, filter: { types: [RECEIVED] }) { cursor type message { sid } } }';
+      const seen: string[] = [];
+      const iterator = client.iterate<{ messageEvents: { cursor: string; type: string; message: { sid: string } | null } }>({ query, variables: { after: logged[0]!.cursor } });
+      const reading = (async () => {
+        for await (const result of iterator) seen.push(result.data?.messageEvents.cursor ?? JSON.stringify(result.errors));
+      })();
+      await until(() => seen.length === 2);
+      await inbound(4);
+      await until(() => seen.length === 3);
+      const cursors = (await received()).map((e) => e.cursor);
+      expect(seen).toEqual(cursors.slice(1, 4));
+      await iterator.return?.();
+      await reading;
+
+      expect(await firstErrorCode(client, { query, variables: { after: '999999' } })).toBe('CURSOR_EXPIRED');
+    } finally {
+      await client.dispose();
+      await stack.stop();
+    }
+  });
+
+  it('applies the cost estimate and masking to operations over the socket', async () => {
+    const stack = await startWired();
+    const client = wsClient(stack.url);
+    try {
+      const aliases = Array.from({ length: 30 }, (_, i) => `m${i}: messages(first: 1000) { nodes { media { sid } } }`).join(' ');
+      stack.emu.handler.resetCalls();
+      expect(await firstErrorCode(client, { query: `{ ${aliases} }` })).toBe('QUERY_TOO_EXPENSIVE');
+      expect(stack.emu.handler.totalCalls()).toBe(0);
+      expect(await firstErrorCode(client, { query: 'subscription { messageStatusChanged(sid: "nope") { status } }' })).toBe('BAD_USER_INPUT');
+    } finally {
+      await client.dispose();
+      await stack.stop();
+    }
+  });
+});
