@@ -48,12 +48,13 @@ function liveEvents(log: EventLog): AsyncIterableIterator<LoggedMessageEvent> {
     } else if (queue.length < MAX_QUEUED_EVENTS) queue.push(event);
     else {
       failed = gatewayError(ErrorCode.RateLimited, 'This subscription fell too far behind; resubscribe with `after` to resume.');
+      done = true;
       stop();
     }
   });
   const finish = (): Promise<IteratorResult<LoggedMessageEvent>> => {
+    if (!done) stop();
     done = true;
-    stop();
     waiting?.({ value: undefined, done: true });
     waiting = null;
     return Promise.resolve({ value: undefined, done: true });
@@ -87,10 +88,37 @@ async function messageOf(ctx: GatewayContext, event: LoggedMessageEvent): Promis
   return { ...message, status: message.status ? laterStatus(message.status, event.status) : event.status };
 }
 
+/**
+ * A stream that ends when its consumer returns it, even while it waits for the next event: an async generator
+ * asked to return while it awaits would only notice at its next `yield`, so the wait is ended first.
+ */
+function closable<T>(live: AsyncIterableIterator<LoggedMessageEvent>, stream: AsyncGenerator<T>): AsyncIterableIterator<T> {
+  return {
+    next: () => stream.next(),
+    async return(value?: unknown) {
+      await live.return?.();
+      return stream.return(value as T);
+    },
+    throw: (error?: unknown) => stream.throw(error),
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
+
 /** `messageEvents`: what came after `after` (CURSOR_EXPIRED when the log no longer has it), then live events. */
-export async function* messageEvents(ctx: GatewayContext, filter: EventFilter | null | undefined, after: string | null | undefined): AsyncGenerator<DeliveredEvent> {
+export function messageEvents(ctx: GatewayContext, filter: EventFilter | null | undefined, after: string | null | undefined): AsyncIterableIterator<DeliveredEvent> {
+  const live = liveEvents(ctx.services.eventLog);
+  return closable(live, eventStream(ctx, live, filter, after));
+}
+
+async function* eventStream(
+  ctx: GatewayContext,
+  live: AsyncIterableIterator<LoggedMessageEvent>,
+  filter: EventFilter | null | undefined,
+  after: string | null | undefined,
+): AsyncGenerator<DeliveredEvent> {
   const log = ctx.services.eventLog;
-  const live = liveEvents(log);
   try {
     const missed = after ? await log.after(after, MAX_BACKLOG) : [];
     if (missed === null) {
@@ -119,9 +147,13 @@ export async function* messageEvents(ctx: GatewayContext, filter: EventFilter | 
 }
 
 /** `messageStatusChanged`: the message now, then each step forward; ends after a final status. */
-export async function* statusChanges(ctx: GatewayContext, sid: string): AsyncGenerator<WireMessage> {
+export function statusChanges(ctx: GatewayContext, sid: string): AsyncIterableIterator<WireMessage> {
   if (!MESSAGE_SID.test(sid)) throw badUserInput(`No message ${JSON.stringify(sid.slice(0, 64))} (a message SID is SM or MM followed by 32 hex digits)`);
   const live = liveEvents(ctx.services.eventLog);
+  return closable(live, statusStream(ctx, live, sid));
+}
+
+async function* statusStream(ctx: GatewayContext, live: AsyncIterableIterator<LoggedMessageEvent>, sid: string): AsyncGenerator<WireMessage> {
   try {
     const fetched = await ctx.twilio.fetchMessage(sid);
     if (!fetched || !fetched.status) throw badUserInput(`No message ${JSON.stringify(sid)} in this account`);

@@ -135,6 +135,32 @@ describe('subscriptions over WebSocket', () => {
     }
   });
 
+  it('stops listening to the log when a waiting subscriber goes away', async () => {
+    const stack = await startWired();
+    const log = stack.gateway.services.eventLog;
+    let listening = 0;
+    const subscribe = log.subscribe.bind(log);
+    log.subscribe = (listener) => {
+      listening++;
+      const stop = subscribe(listener);
+      return () => {
+        listening--;
+        stop();
+      };
+    };
+    const client = wsClient(stack.url);
+    try {
+      const iterator = client.iterate({ query: 'subscription { messageEvents { cursor } }' });
+      void iterator.next().catch(() => null);
+      await until(() => listening === 1);
+      await client.dispose();
+      await until(() => listening === 0);
+      expect(listening).toBe(0);
+    } finally {
+      await stack.stop();
+    }
+  });
+
   it('applies the cost estimate and masking to operations over the socket', async () => {
     const stack = await startWired();
     const client = wsClient(stack.url);
