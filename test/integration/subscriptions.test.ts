@@ -5,22 +5,7 @@
  */
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { loadConfig } from '../../src/config.js';
-import { createGateway, type Gateway } from '../../src/server/gateway.js';
-import { silentLogger } from '../../src/telemetry/log.js';
-import { startEmulator, type startEmulator as StartEmulator } from '../support/emulator.js';
-import { gql } from '../support/gateway.js';
-
-type TestEmulator = Awaited<ReturnType<typeof StartEmulator>>;
-
-/** A gateway as `npm start` runs it (callbacks come back to it), on a test emulator, with `env` added. */
-async function startWired(env: Record<string, string> = {}): Promise<{ emu: TestEmulator; gateway: Gateway; url: string; stop(): Promise<void> }> {
-  const emu = await startEmulator();
-  const config = loadConfig(env);
-  const gateway = createGateway({ ...config, twilio: { ...config.twilio, baseUrl: emu.url } }, { logger: silentLogger });
-  const url = await gateway.start(0);
-  return { emu, gateway, url, stop: async () => { await gateway.stop(); await emu.stop(); } };
-}
+import { gql, startWiredStack } from '../support/gateway.js';
 
 function wsClient(url: string, authorization?: string): Client {
   return createClient({
@@ -49,7 +34,7 @@ const until = async (check: () => Promise<boolean> | boolean): Promise<void> => 
 
 describe('subscriptions over WebSocket', () => {
   it('refuses a socket without credentials with 4401, and lets a configured key in', async () => {
-    const stack = await startWired({ GATEWAY_API_KEYS: 'ws-key-0123456789' });
+    const stack = await startWiredStack({ GATEWAY_API_KEYS: 'ws-key-0123456789' });
     try {
       const refused = wsClient(stack.url);
       const closed = new Promise<number>((resolve) => refused.on('closed', (event) => resolve((event as { code: number }).code)));
@@ -67,7 +52,7 @@ describe('subscriptions over WebSocket', () => {
   });
 
   it('gives messageStatusChanged from QUEUED to DELIVERED, in order, then completes', async () => {
-    const stack = await startWired();
+    const stack = await startWiredStack();
     const client = wsClient(stack.url);
     try {
       const sent = await gql<{ createMessage: { message: { sid: string } } }>(
@@ -92,7 +77,7 @@ describe('subscriptions over WebSocket', () => {
   });
 
   it('resumes messageEvents after a cursor with exactly what was missed, then live events; an unknown cursor is CURSOR_EXPIRED', async () => {
-    const stack = await startWired();
+    const stack = await startWiredStack();
     const client = wsClient(stack.url);
     stack.emu.setSmsUrl(`${stack.url}/twilio/inbound`);
     const received = async () => ((await stack.gateway.services.eventLog.after(null, 100)) ?? []).filter((e) => e.type === 'RECEIVED');
@@ -136,7 +121,7 @@ describe('subscriptions over WebSocket', () => {
   });
 
   it('stops listening to the log when a waiting subscriber goes away', async () => {
-    const stack = await startWired();
+    const stack = await startWiredStack();
     const log = stack.gateway.services.eventLog;
     let listening = 0;
     const subscribe = log.subscribe.bind(log);
@@ -162,7 +147,7 @@ describe('subscriptions over WebSocket', () => {
   });
 
   it('applies the cost estimate and masking to operations over the socket', async () => {
-    const stack = await startWired();
+    const stack = await startWiredStack();
     const client = wsClient(stack.url);
     try {
       const aliases = Array.from({ length: 30 }, (_, i) => `m${i}: messages(first: 1000) { nodes { media { sid } } }`).join(' ');

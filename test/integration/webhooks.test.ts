@@ -2,13 +2,9 @@
  * Twilio's webhooks into the gateway: inbound messages and status callbacks are verified, validated and
  * bounded before anything is recorded, and what they record lands in the event log in order, once.
  */
-import { loadConfig } from '../../src/config.js';
 import { computeSignature } from '../../src/protocol/signature.js';
-import { createGateway } from '../../src/server/gateway.js';
 import { EMPTY_TWIML } from '../../src/server/webhooks.js';
-import { silentLogger } from '../../src/telemetry/log.js';
-import { startEmulator } from '../support/emulator.js';
-import { gql, startStack } from '../support/gateway.js';
+import { gql, startStack, startWiredStack } from '../support/gateway.js';
 
 type Stack = Awaited<ReturnType<typeof startStack>>;
 const sid = (n: number) => `SM${String(n).padStart(32, 'a')}`;
@@ -87,11 +83,8 @@ describe('webhooks into the gateway', () => {
 
 describe('status callbacks wired to the gateway itself', () => {
   it('asks an embedded emulator to call the gateway back, and records every step up to DELIVERED, in order', async () => {
-    const emu = await startEmulator();
     // As npm start runs it: no Twilio configured, so the gateway knows the emulator can reach it.
-    const config = loadConfig({});
-    const gateway = createGateway({ ...config, twilio: { ...config.twilio, baseUrl: emu.url } }, { logger: silentLogger });
-    const url = await gateway.start(0);
+    const { emu, gateway, url, stop } = await startWiredStack();
     try {
       const sent = await gql<{ createMessage: { message: { sid: string } } }>(
         url, 'mutation { createMessage(input: { to: "+14155550100", from: "+15005550006", body: "tick" }) { message { sid } } }');
@@ -105,16 +98,12 @@ describe('status callbacks wired to the gateway itself', () => {
       }
       expect(await steps()).toEqual(['sending', 'sent', 'delivered']);
     } finally {
-      await gateway.stop();
-      await emu.stop();
+      await stop();
     }
   });
 
   it('receives an inbound message from a number whose SmsUrl points at the gateway, as npm start wires it', async () => {
-    const emu = await startEmulator();
-    const config = loadConfig({});
-    const gateway = createGateway({ ...config, twilio: { ...config.twilio, baseUrl: emu.url } }, { logger: silentLogger });
-    const url = await gateway.start(0);
+    const { emu, gateway, url, stop } = await startWiredStack();
     emu.setSmsUrl(`${url}/twilio/inbound`);
     try {
       const injected = await fetch(`${emu.url}/emulator/inbound`, {
@@ -131,8 +120,7 @@ describe('status callbacks wired to the gateway itself', () => {
       while ((await received()).length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
       expect(await received()).toEqual([expect.objectContaining({ type: 'RECEIVED', status: 'received', from: '+14155550111', to: '+15005550006' })]);
     } finally {
-      await gateway.stop();
-      await emu.stop();
+      await stop();
     }
   });
 

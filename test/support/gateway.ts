@@ -85,3 +85,23 @@ export async function startGatewayFor(
   const url = await gateway.start(0);
   return { gateway, url };
 }
+
+/**
+ * A gateway as `npm start` runs it (no Twilio configured, so the emulator can call it back and its callbacks
+ * and inbound messages reach it), on a test emulator; `env` adds configuration.
+ */
+export async function startWiredStack(env: Record<string, string> = {}): Promise<{ emu: TestEmulator; gateway: Gateway; url: string; stop(): Promise<void> }> {
+  const emu = await startEmulator();
+  const config = loadConfig(env);
+  const gateway = createGateway({ ...config, twilio: { ...config.twilio, baseUrl: emu.url } }, { logger: silentLogger });
+  const url = await gateway.start(0);
+  return {
+    emu,
+    gateway,
+    url,
+    async stop() {
+      await gateway.stop();
+      await emu.stop();
+    },
+  };
+}
