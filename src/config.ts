@@ -63,6 +63,8 @@ export interface Config {
   introspection: boolean;
   /** Upstream calls one GraphQL request may cause; estimated before execution and enforced during it. */
   maxUpstreamCallsPerRequest: number;
+  /** How often a subscribed, unfinished message is asked about when no callback comes (doubling while nothing changes). */
+  statusPollIntervalMs: number;
   /** Key for signing media URLs; null: a random key per process. */
   gatewaySecret: string | null;
 }
@@ -86,6 +88,8 @@ export const DEFAULT_TWILIO_MAX_CONCURRENCY = 25;
  * fits twice; 30 aliased `messages(first: 1000)` with media (30,030) does not.
  */
 export const DEFAULT_MAX_UPSTREAM_CALLS_PER_REQUEST = 200;
+/** Default first wait before asking Twilio about a subscribed message no callback has told us about. */
+export const DEFAULT_STATUS_POLL_INTERVAL_MS = 5_000;
 
 const HOST = /^(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|[0-9A-Fa-f:.]+|\[[0-9A-Fa-f:.]+\])$/;
 const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
@@ -197,6 +201,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     sendRateLimitPerMinute: integer(env, 'SEND_RATE_LIMIT', DEFAULT_SEND_RATE_LIMIT, 1, 100_000),
     introspection: production ? introspectionFlag === 'true' : introspectionFlag !== 'false',
     maxUpstreamCallsPerRequest: integer(env, 'MAX_UPSTREAM_CALLS_PER_REQUEST', DEFAULT_MAX_UPSTREAM_CALLS_PER_REQUEST, 1, 100_000),
+    statusPollIntervalMs: integer(env, 'STATUS_POLL_INTERVAL_MS', DEFAULT_STATUS_POLL_INTERVAL_MS, 10, 3_600_000),
     gatewaySecret: secret,
   };
   return Object.freeze(config);

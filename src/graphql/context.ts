@@ -5,6 +5,7 @@
 import DataLoader from 'dataloader';
 import { CallBudget } from './cost.js';
 import type { State } from '../state/memory.js';
+import type { StatusPoller } from './status-poller.js';
 import type { TwilioHttp } from '../twilio/http.js';
 import { TwilioMessages } from '../twilio/messages.js';
 import type { WireMedia, WireMessage } from '../protocol/wire.js';
@@ -26,6 +27,8 @@ export interface Caller {
 /** What the resolvers share across requests: the upstream, the state, and how media are linked. */
 export interface Services extends State {
   upstream: TwilioHttp;
+  /** Asks Twilio about watched messages when no callback comes. */
+  statusPoller: StatusPoller;
   /** Where Twilio can post status callbacks to this gateway, when it can (PUBLIC_URL, or an embedded emulator); else null. */
   statusCallbackUrl(): string | null;
   /** The signed, expiring URL under which the gateway serves a media item's content. */

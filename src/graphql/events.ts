@@ -154,13 +154,19 @@ export function statusChanges(ctx: GatewayContext, sid: string): AsyncIterableIt
 }
 
 async function* statusStream(ctx: GatewayContext, live: AsyncIterableIterator<LoggedMessageEvent>, sid: string): AsyncGenerator<WireMessage> {
+  let unwatch: (() => void) | null = null;
   try {
     const fetched = await ctx.twilio.fetchMessage(sid);
     if (!fetched || !fetched.status) throw badUserInput(`No message ${JSON.stringify(sid)} in this account`);
     const reported = await ctx.services.statusBoard.get(sid);
     let current: WireMessage = { ...fetched, status: reported ? laterStatus(fetched.status, reported) : fetched.status };
+    if (FINAL_STATUSES.has(current.status!)) {
+      yield current;
+      return;
+    }
+    // Where no callback comes, the poller asks Twilio and publishes what moved, into the same log.
+    unwatch = ctx.services.statusPoller.watch(sid);
     yield current;
-    if (FINAL_STATUSES.has(current.status!)) return;
     for await (const event of live) {
       if (event.messageSid !== sid) continue;
       const status = laterStatus(current.status!, event.status);
@@ -172,6 +178,7 @@ async function* statusStream(ctx: GatewayContext, live: AsyncIterableIterator<Lo
       if (FINAL_STATUSES.has(current.status!)) return;
     }
   } finally {
+    unwatch?.();
     await live.return?.();
   }
 }

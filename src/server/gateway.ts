@@ -11,6 +11,7 @@ import { isLoopbackHost, type Config } from '../config.js';
 import { createApollo } from '../graphql/apollo.js';
 import { resolvers } from '../graphql/resolvers/index.js';
 import { executableSchema } from '../graphql/schema.js';
+import { statusPoller } from '../graphql/status-poller.js';
 import { createAuthenticator } from '../graphql/auth.js';
 import { createContext, type GatewayContext, type Services } from '../graphql/context.js';
 import { isLocalHostHeader, originMatcher, sendJson } from '../http.js';
@@ -84,9 +85,17 @@ export function createGateway(config: Readonly<Config>, options: GatewayOptions 
     const port = url.slice(url.lastIndexOf(':'));
     return isLoopbackHost(config.host) || config.host === '0.0.0.0' ? [url, `http://localhost${port}`] : [url];
   };
+  const state = createMemoryState(config);
   const services: Services = {
     upstream,
-    ...createMemoryState(config),
+    ...state,
+    statusPoller: statusPoller({
+      twilio: () => new TwilioMessages(upstream),
+      statusBoard: state.statusBoard,
+      eventLog: state.eventLog,
+      intervalMs: config.statusPollIntervalMs,
+      logger,
+    }),
     mediaUrl: (messageSid, mediaSid) => media.url(ownBases()[0]!, messageSid, mediaSid),
     // Real Twilio can reach only PUBLIC_URL; an embedded emulator reaches the gateway's own address.
     statusCallbackUrl: () => (config.publicUrl || (config.embeddedEmulator && url) ? `${ownBases()[0]!}${STATUS_CALLBACK_PATH}` : null),

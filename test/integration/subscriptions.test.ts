@@ -5,7 +5,7 @@
  */
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { gql, startWiredStack } from '../support/gateway.js';
+import { gql, startStack, startWiredStack } from '../support/gateway.js';
 
 function wsClient(url: string, authorization?: string): Client {
   return createClient({
@@ -72,6 +72,32 @@ describe('subscriptions over WebSocket', () => {
       expect(statuses).toEqual(['QUEUED', 'SENDING', 'SENT', 'DELIVERED']);
     } finally {
       await client.dispose();
+      await stack.stop();
+    }
+  });
+
+  it('reaches DELIVERED by asking Twilio when no callback can arrive, for every subscriber', async () => {
+    // A gateway Twilio cannot call back: no PUBLIC_URL, and not an embedded emulator.
+    const stack = await startStack({ STATUS_POLL_INTERVAL_MS: '50' });
+    const clients = [wsClient(stack.url), wsClient(stack.url)];
+    try {
+      const sent = await gql<{ createMessage: { message: { sid: string } } }>(
+        stack.url, 'mutation { createMessage(input: { to: "+14155550100", from: "+15005550006", body: "poll" }) { message { sid } } }');
+      const sid = sent.data!.createMessage.message.sid;
+      const seen: string[][] = [[], []];
+      const readers = clients.map(async (client, i) => {
+        const query = `subscription { messageStatusChanged(sid: "${sid}") { status } }`;
+        for await (const result of client.iterate<{ messageStatusChanged: { status: string } }>({ query })) {
+          seen[i]!.push(result.data!.messageStatusChanged.status);
+        }
+      });
+      await until(() => seen.every((statuses) => statuses.length === 1));
+      stack.emu.clock.advance(10_000);
+      await Promise.all(readers);
+      // The emulator reaches delivered in one tick, so a poll sees it at once: both complete on it.
+      for (const statuses of seen) expect(statuses).toEqual(['QUEUED', 'DELIVERED']);
+    } finally {
+      await Promise.all(clients.map((client) => client.dispose()));
       await stack.stop();
     }
   });

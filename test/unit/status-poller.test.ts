@@ -1,0 +1,45 @@
+/** The status-poll fallback: one poll per message however many watch it, published once, and nothing after the last watcher. */
+import { statusPoller } from '../../src/graphql/status-poller.js';
+import type { WireMessage } from '../../src/protocol/wire.js';
+import { MemoryEventLog } from '../../src/state/event-log.js';
+import { MemoryStatusBoard } from '../../src/state/status-board.js';
+import { silentLogger } from '../../src/telemetry/log.js';
+import type { TwilioMessages } from '../../src/twilio/messages.js';
+
+const SID = 'SM' + 'c'.repeat(32);
+const until = async (check: () => boolean): Promise<void> => {
+  while (!check()) await new Promise((resolve) => setTimeout(resolve, 5));
+};
+
+function setup(statuses: string[]) {
+  let fetches = 0;
+  const twilio = { fetchMessage: async () => ({ sid: SID, status: statuses[Math.min(fetches++, statuses.length - 1)], from: '+1', to: '+2' }) as WireMessage };
+  const eventLog = new MemoryEventLog();
+  const statusBoard = new MemoryStatusBoard();
+  const poller = statusPoller({ twilio: () => twilio as unknown as TwilioMessages, statusBoard, eventLog, intervalMs: 10, logger: silentLogger });
+  return { poller, eventLog, statusBoard, fetches: () => fetches };
+}
+
+describe('statusPoller', () => {
+  it('polls a message once however many watch it, and publishes each step once until it is final', async () => {
+    const { poller, eventLog, fetches } = setup(['sent', 'delivered']);
+    const stops = [poller.watch(SID), poller.watch(SID), poller.watch(SID)];
+    await until(() => (eventLog.after(null, 10) ?? []).some((e) => e.status === 'delivered'));
+    expect((eventLog.after(null, 10) ?? []).map((e) => e.status)).toEqual(['sent', 'delivered']);
+    expect(fetches()).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(fetches()).toBe(2); // final: no more polls
+    for (const stop of stops) stop();
+  });
+
+  it('stops polling when the last watcher goes', async () => {
+    const { poller, fetches } = setup(['queued']);
+    const [a, b] = [poller.watch(SID), poller.watch(SID)];
+    a();
+    await until(() => fetches() >= 1);
+    b();
+    const after = fetches();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(fetches()).toBe(after);
+  });
+});
