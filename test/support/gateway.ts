@@ -1,13 +1,21 @@
 /** Test helpers: the real gateway, configured like production would be, against a real emulator over HTTP. */
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig, type Config } from '../../src/config.js';
 import type { EmulatorOptions } from '../../src/emulator/server.js';
 import { createGateway, type Gateway, type GatewayOptions } from '../../src/server/gateway.js';
 import { silentLogger } from '../../src/telemetry/log.js';
 import { startEmulator } from './emulator.js';
 
 export type TestEmulator = Awaited<ReturnType<typeof startEmulator>>;
+
+/** An emulator and a gateway in front of it. */
+export interface Stack {
+  emu: TestEmulator;
+  gateway: Gateway;
+  url: string;
+  stop(): Promise<void>;
+}
 
 /** A GraphQL answer as the tests read it. */
 export interface GqlResult<T = Record<string, unknown>> {
@@ -48,7 +56,7 @@ export function run<TData, TVariables extends Record<string, unknown>>(
 export async function startStack(
   env: Record<string, string> = {},
   options: { emulator?: EmulatorOptions; gateway?: GatewayOptions } = {},
-): Promise<{ emu: TestEmulator; gateway: Gateway; url: string; stop(): Promise<void> }> {
+): Promise<Stack> {
   const emu = await startEmulator(options.emulator);
   const config = loadConfig({
     TWILIO_ACCOUNT_SID: emu.account.accountSid,
@@ -56,7 +64,12 @@ export async function startStack(
     TWILIO_API_BASE_URL: emu.url,
     ...env,
   });
-  const gateway = createGateway(config, { logger: silentLogger, ...options.gateway });
+  return stackOn(emu, config, options.gateway);
+}
+
+/** A gateway for `config` in front of `emu`, started on a free port; `stop()` stops both. */
+async function stackOn(emu: TestEmulator, config: Readonly<Config>, options: GatewayOptions = {}): Promise<Stack> {
+  const gateway = createGateway(config, { logger: silentLogger, ...options });
   const url = await gateway.start(0);
   return {
     emu,
@@ -90,18 +103,8 @@ export async function startGatewayFor(
  * A gateway as `npm start` runs it (no Twilio configured, so the emulator can call it back and its callbacks
  * and inbound messages reach it), on a test emulator; `env` adds configuration.
  */
-export async function startWiredStack(env: Record<string, string> = {}): Promise<{ emu: TestEmulator; gateway: Gateway; url: string; stop(): Promise<void> }> {
+export async function startWiredStack(env: Record<string, string> = {}): Promise<Stack> {
   const emu = await startEmulator();
   const config = loadConfig(env);
-  const gateway = createGateway({ ...config, twilio: { ...config.twilio, baseUrl: emu.url } }, { logger: silentLogger });
-  const url = await gateway.start(0);
-  return {
-    emu,
-    gateway,
-    url,
-    async stop() {
-      await gateway.stop();
-      await emu.stop();
-    },
-  };
+  return stackOn(emu, { ...config, twilio: { ...config.twilio, baseUrl: emu.url } });
 }
