@@ -67,6 +67,10 @@ export interface Config {
   statusPollIntervalMs: number;
   /** Key for signing media URLs; null: a random key per process. */
   gatewaySecret: string | null;
+  /** WebSockets one caller may hold open at once. */
+  maxSocketsPerCaller: number;
+  /** Operations one caller may have running over WebSockets at once (subscriptions, mostly). */
+  maxSubscriptionsPerCaller: number;
 }
 
 /** A configuration error; its message is the one line printed at start-up. */
@@ -88,6 +92,13 @@ export const DEFAULT_TWILIO_MAX_CONCURRENCY = 25;
  * fits twice; 30 aliased `messages(first: 1000)` with media (30,030) does not.
  */
 export const DEFAULT_MAX_UPSTREAM_CALLS_PER_REQUEST = 200;
+/**
+ * Default WebSockets and running subscriptions per caller: a person's tabs and screens fit many times over; a
+ * client reconnecting in a loop, or one API key shared by every browser of a large site, does not (that is
+ * what a JWT per user, or a larger limit, is for).
+ */
+export const DEFAULT_MAX_SOCKETS_PER_CALLER = 100;
+export const DEFAULT_MAX_SUBSCRIPTIONS_PER_CALLER = 500;
 /** Default first wait before asking Twilio about a subscribed message no callback has told us about. */
 export const DEFAULT_STATUS_POLL_INTERVAL_MS = 5_000;
 
@@ -203,6 +214,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     maxUpstreamCallsPerRequest: integer(env, 'MAX_UPSTREAM_CALLS_PER_REQUEST', DEFAULT_MAX_UPSTREAM_CALLS_PER_REQUEST, 1, 100_000),
     statusPollIntervalMs: integer(env, 'STATUS_POLL_INTERVAL_MS', DEFAULT_STATUS_POLL_INTERVAL_MS, 10, 3_600_000),
     gatewaySecret: secret,
+    maxSocketsPerCaller: integer(env, 'MAX_SOCKETS_PER_CALLER', DEFAULT_MAX_SOCKETS_PER_CALLER, 1, 1_000_000),
+    maxSubscriptionsPerCaller: integer(env, 'MAX_SUBSCRIPTIONS_PER_CALLER', DEFAULT_MAX_SUBSCRIPTIONS_PER_CALLER, 1, 1_000_000),
   };
   return Object.freeze(config);
 }

@@ -29,7 +29,8 @@ export function createAuthenticator(config: AuthConfig): Authenticator {
         issuer: jwt.issuer ?? undefined,
         audience: jwt.audience ?? undefined,
       });
-      return payload.sub ? { id: `jwt:${payload.sub}` } : null;
+      if (!payload.sub) return null;
+      return payload.exp === undefined ? { id: `jwt:${payload.sub}` } : { id: `jwt:${payload.sub}`, expiresAt: payload.exp * 1000 };
     } catch {
       return null;
     }

@@ -5,6 +5,7 @@
 import DataLoader from 'dataloader';
 import { CallBudget } from './cost.js';
 import type { State } from '../state/memory.js';
+import type { EventMessages } from './event-messages.js';
 import type { StatusPoller } from './status-poller.js';
 import type { TwilioHttp } from '../twilio/http.js';
 import { TwilioMessages } from '../twilio/messages.js';
@@ -22,11 +23,15 @@ export interface Loaders {
 export interface Caller {
   /** A stable identifier: the API key's name or the JWT subject; `anonymous` when auth is off. */
   id: string;
+  /** When the caller's credentials stop being valid (a JWT's `exp`), in ms since the epoch; a long-lived socket ends then. */
+  expiresAt?: number;
 }
 
 /** What the resolvers share across requests: the upstream, the state, and how media are linked. */
 export interface Services extends State {
   upstream: TwilioHttp;
+  /** The message behind each recent event, fetched once for all subscribers. */
+  eventMessages: EventMessages;
   /** Asks Twilio about watched messages when no callback comes. */
   statusPoller: StatusPoller;
   /** Where Twilio can post status callbacks to this gateway, when it can (PUBLIC_URL, or an embedded emulator); else null. */

@@ -81,13 +81,6 @@ function matches(event: LoggedMessageEvent, filter: EventFilter | null | undefin
   return true;
 }
 
-/** The message an event is about, as it is now: Twilio's answer, never behind the event. */
-async function messageOf(ctx: GatewayContext, event: LoggedMessageEvent): Promise<WireMessage | null> {
-  const message = await ctx.twilio.fetchMessage(event.messageSid);
-  if (!message) return null;
-  return { ...message, status: message.status ? laterStatus(message.status, event.status) : event.status };
-}
-
 /**
  * A stream that ends when its consumer returns it, even while it waits for the next event: an async generator
  * asked to return while it awaits would only notice at its next `yield`, so the wait is ended first.
@@ -128,7 +121,7 @@ async function* eventStream(
     const deliver = async (event: LoggedMessageEvent): Promise<DeliveredEvent | null> => {
       if (given.has(event.cursor) || !matches(event, filter)) return null;
       given.add(event.cursor);
-      const message = await messageOf(ctx, event);
+      const message = await ctx.services.eventMessages.at(event);
       return message && { cursor: event.cursor, type: event.type, message, occurredAt: new Date(event.occurredAt).toISOString() };
     };
     for (const event of missed) {
@@ -171,8 +164,9 @@ async function* statusStream(ctx: GatewayContext, live: AsyncIterableIterator<Lo
       if (event.messageSid !== sid) continue;
       const status = laterStatus(current.status!, event.status);
       if (status === current.status) continue;
-      // The rest of the message (price, dates, error) changes with the status: ask Twilio, never going backwards.
-      const fresh = await ctx.twilio.fetchMessage(sid);
+      // The rest of the message (price, dates, error) changes with the status: ask Twilio (once per event for
+      // all subscribers), never going backwards.
+      const fresh = await ctx.services.eventMessages.at(event);
       current = { ...(fresh ?? current), status: fresh?.status ? laterStatus(status, fresh.status) : status };
       yield current;
       if (FINAL_STATUSES.has(current.status!)) return;

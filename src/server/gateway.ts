@@ -11,6 +11,7 @@ import { isLoopbackHost, type Config } from '../config.js';
 import { createApollo } from '../graphql/apollo.js';
 import { resolvers } from '../graphql/resolvers/index.js';
 import { executableSchema } from '../graphql/schema.js';
+import { eventMessages } from '../graphql/event-messages.js';
 import { statusPoller } from '../graphql/status-poller.js';
 import { createAuthenticator } from '../graphql/auth.js';
 import { createContext, type GatewayContext, type Services } from '../graphql/context.js';
@@ -89,6 +90,7 @@ export function createGateway(config: Readonly<Config>, options: GatewayOptions 
   const services: Services = {
     upstream,
     ...state,
+    eventMessages: eventMessages(() => new TwilioMessages(upstream)),
     statusPoller: statusPoller({
       twilio: () => new TwilioMessages(upstream),
       statusBoard: state.statusBoard,
@@ -186,6 +188,8 @@ export function createGateway(config: Readonly<Config>, options: GatewayOptions 
         introspection: config.introspection,
         hostAllowed,
         originAllowed: originMatcher(config.corsOrigins),
+        maxSocketsPerCaller: config.maxSocketsPerCaller,
+        maxSubscriptionsPerCaller: config.maxSubscriptionsPerCaller,
         logger,
       });
       const address = server.address() as AddressInfo;

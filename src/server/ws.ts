@@ -2,7 +2,9 @@
  * GraphQL over WebSocket (the `graphql-transport-ws` protocol, graphql-ws on ws) on the HTTP server's own
  * port and path. Apollo's plugins do not run here, so everything HTTP requests get is applied in graphql-ws's
  * hooks: the host and origin checks, caller auth at connect (4401 when refused), the document limits and the
- * cost estimate, error masking, a message size cap, keep-alive, and a 1001 close on shutdown.
+ * cost estimate, error masking, a message size cap, keep-alive, and a 1001 close on shutdown. Sockets add
+ * what only long-lived connections need: per-caller caps on sockets (4429) and running operations
+ * (RATE_LIMITED), and an end (4403) when the caller's JWT expires.
  */
 import type { Server } from 'node:http';
 import { getOperationAST, GraphQLError, NoSchemaIntrospectionCustomRule, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
@@ -11,7 +13,7 @@ import { WebSocketServer } from 'ws';
 import type { Authenticator } from '../graphql/auth.js';
 import type { Caller, GatewayContext } from '../graphql/context.js';
 import { overBudget } from '../graphql/cost.js';
-import { formatError } from '../graphql/errors.js';
+import { ErrorCode, formatError, gatewayError } from '../graphql/errors.js';
 import { LIMITS, validationRules } from '../graphql/limits.js';
 import type { Logger } from '../telemetry/log.js';
 import { MAX_BODY_BYTES } from './graphql-route.js';
@@ -29,9 +31,16 @@ export interface WebSocketOptions {
   hostAllowed(host: string | undefined): boolean;
   originAllowed(origin: string): boolean;
   logger: Logger;
+  /** WebSockets one caller may hold open; one more is closed with 4429. */
+  maxSocketsPerCaller: number;
+  /** Operations one caller may have running over its sockets; one more is refused with RATE_LIMITED. */
+  maxSubscriptionsPerCaller: number;
   /** Ping interval, in ms. */
   keepAliveMs?: number;
 }
+
+/** Close codes beyond graphql-ws's own: 4429 is final for its client (a reconnect loop stops), 4403 is retried (with a fresh token). */
+export const CloseCode = { Unauthorized: 4401, TokenExpired: 4403, TooManySockets: 4429, GoingAway: 1001 } as const;
 
 /** A WebSocket transport attached to a server. */
 export interface WebSocketTransport {
@@ -39,7 +48,40 @@ export interface WebSocketTransport {
   close(): Promise<void>;
 }
 
-type Extra = { caller?: Caller };
+type Extra = {
+  caller?: Caller;
+  /** True once the socket counts against its caller's cap. */
+  counted?: boolean;
+  /** The ids of this socket's operations that count against its caller's cap. */
+  operations?: Set<string>;
+  /** Ends the socket when the caller's JWT expires. */
+  expiry?: NodeJS.Timeout;
+};
+
+/** A count per caller id. */
+class Counts {
+  private readonly counts = new Map<string, number>();
+  get(id: string): number {
+    return this.counts.get(id) ?? 0;
+  }
+  add(id: string, by: number): void {
+    const count = this.get(id) + by;
+    if (count > 0) this.counts.set(id, count);
+    else this.counts.delete(id);
+  }
+}
+
+/** Node's timers hold at most about 24.8 days; a later expiry is waited for in steps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+function closeAtExpiry(extra: Extra, socket: { close(code: number, reason: string): void }, expiresAt: number): void {
+  const wait = expiresAt - Date.now();
+  extra.expiry = setTimeout(() => {
+    if (wait > MAX_TIMER_MS) closeAtExpiry(extra, socket, expiresAt);
+    else socket.close(CloseCode.TokenExpired, 'Token expired');
+  }, Math.max(0, Math.min(wait, MAX_TIMER_MS)));
+  extra.expiry.unref();
+}
 
 /** Attaches GraphQL over WebSocket to `server` at `/graphql`. */
 export function attachWebSocket(options: WebSocketOptions): WebSocketTransport {
@@ -53,6 +95,11 @@ export function attachWebSocket(options: WebSocketOptions): WebSocketTransport {
     verifyClient: ({ req, origin }: { req: { headers: { host?: string } }; origin: string }) =>
       options.hostAllowed(req.headers.host) && (!origin || options.originAllowed(origin)),
   });
+  const sockets = new Counts();
+  const operations = new Counts();
+  const release = (extra: Extra, id: string): void => {
+    if (extra.caller && extra.operations?.delete(id)) operations.add(extra.caller.id, -1);
+  };
   const format = (errors: readonly GraphQLError[]) => errors.map((error) => formatError(error.toJSON(), logger, error));
   const disposable = useServer<Record<string, unknown>, Extra>(
     {
@@ -63,15 +110,35 @@ export function attachWebSocket(options: WebSocketOptions): WebSocketTransport {
         const authenticated = options.authenticate(header);
         const caller = authenticated instanceof Promise ? await authenticated : authenticated;
         if (!caller) {
-          ctx.extra.socket.close(4401, 'Unauthorized');
+          ctx.extra.socket.close(CloseCode.Unauthorized, 'Unauthorized');
           return false;
         }
-        (ctx.extra as Extra).caller = caller;
+        const extra = ctx.extra as Extra;
+        if (sockets.get(caller.id) >= options.maxSocketsPerCaller) {
+          ctx.extra.socket.close(CloseCode.TooManySockets, `Too many connections: this caller may hold ${options.maxSocketsPerCaller} sockets`);
+          return false;
+        }
+        sockets.add(caller.id, 1);
+        extra.counted = true;
+        extra.caller = caller;
+        extra.operations = new Set();
+        if (caller.expiresAt !== undefined) closeAtExpiry(extra, ctx.extra.socket, caller.expiresAt);
         return true;
       },
-      onSubscribe: (ctx, _id, payload) => {
-        const caller = (ctx.extra as Extra).caller;
-        if (!caller) return [new GraphQLError('Unauthorized')];
+      onClose: (ctx) => {
+        const extra = ctx.extra as Extra;
+        clearTimeout(extra.expiry);
+        if (!extra.caller || !extra.counted) return;
+        extra.counted = false;
+        sockets.add(extra.caller.id, -1);
+        operations.add(extra.caller.id, -(extra.operations?.size ?? 0));
+        extra.operations?.clear();
+      },
+      onComplete: (ctx, id) => release(ctx.extra as Extra, id),
+      onSubscribe: (ctx, id, payload) => {
+        const extra = ctx.extra as Extra;
+        const caller = extra.caller;
+        if (!caller || !extra.operations) return [new GraphQLError('Unauthorized')];
         let document: DocumentNode;
         try {
           document = parse(payload.query, { maxTokens: LIMITS.maxTokens });
@@ -85,6 +152,11 @@ export function attachWebSocket(options: WebSocketOptions): WebSocketTransport {
         const variables = payload.variables ?? {};
         const tooExpensive = overBudget(schema, document, operation, variables, options.maxUpstreamCalls);
         if (tooExpensive) return [tooExpensive];
+        if (operations.get(caller.id) >= options.maxSubscriptionsPerCaller) {
+          return [gatewayError(ErrorCode.RateLimited, `Too many operations running: this caller may run ${options.maxSubscriptionsPerCaller} at once over WebSockets; complete one first.`)];
+        }
+        operations.add(caller.id, 1);
+        extra.operations.add(id);
         const budget = operation.operation === 'subscription' ? Number.POSITIVE_INFINITY : options.maxUpstreamCalls;
         return { schema, document, operationName: payload.operationName, variableValues: variables, contextValue: options.contextFor(caller, budget) };
       },
@@ -96,7 +168,7 @@ export function attachWebSocket(options: WebSocketOptions): WebSocketTransport {
   );
   return {
     async close() {
-      for (const socket of wss.clients) socket.close(1001, 'Going away');
+      for (const socket of wss.clients) socket.close(CloseCode.GoingAway, 'Going away');
       await disposable.dispose();
     },
   };

@@ -2,12 +2,10 @@
  * Abuse is refused before it reaches Twilio: caller auth (API keys, JWT), send rate limits, GraphQL and
  * HTTP limits, CSRF and CORS, the production posture, and status-callback signatures.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { computeSignature } from '../../src/protocol/signature.js';
 import { gql, startStack } from '../support/gateway.js';
+import { startJwks, type Jwks } from '../support/jwt.js';
 
 type Stack = Awaited<ReturnType<typeof startStack>>;
 const SEND = 'mutation { createMessage(input: { to: "+14155550100", from: "+15005550006", body: "hi" }) { message { sid } } }';
@@ -46,31 +44,17 @@ describe('caller authentication with API keys', () => {
 
 describe('caller authentication with JWT', () => {
   let stack: Stack;
-  let jwks: Server;
-  let sign: (claims: Record<string, unknown>, options?: { expiresIn?: string; audience?: string }) => Promise<string>;
+  let jwks: Jwks;
+  let sign: Jwks['sign'];
 
   beforeAll(async () => {
-    const { publicKey, privateKey } = await generateKeyPair('RS256');
-    const jwk = { ...(await exportJWK(publicKey)), kid: 'test-key', alg: 'RS256', use: 'sig' };
-    jwks = createServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ keys: [jwk] }));
-    });
-    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
-    const jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/.well-known/jwks.json`;
-    sign = (claims, options = {}) =>
-      new SignJWT(claims)
-        .setProtectedHeader({ alg: 'RS256', kid: 'test-key' })
-        .setIssuer('https://issuer.test')
-        .setAudience(options.audience ?? 'sms-gateway')
-        .setIssuedAt()
-        .setExpirationTime(options.expiresIn ?? '5m')
-        .sign(privateKey);
-    stack = await startStack({ GATEWAY_JWKS_URL: jwksUrl, GATEWAY_JWT_ISSUER: 'https://issuer.test', GATEWAY_JWT_AUDIENCE: 'sms-gateway' });
+    jwks = await startJwks();
+    sign = jwks.sign;
+    stack = await startStack(jwks.env);
   });
   afterAll(async () => {
     await stack.stop();
-    await new Promise((resolve) => jwks.close(resolve));
+    await jwks.stop();
   });
 
   it('accepts a valid token and refuses a wrong audience or an expired one', async () => {

@@ -3,34 +3,8 @@
  * from a send on the emulator to DELIVERED, message events resumed by cursor, and the HTTP rules (host,
  * cost, masking) applied to sockets too.
  */
-import { createClient, type Client } from 'graphql-ws';
-import WebSocket from 'ws';
 import { gql, startStack, startWiredStack } from '../support/gateway.js';
-
-function wsClient(url: string, authorization?: string): Client {
-  return createClient({
-    url: url.replace('http', 'ws') + '/graphql',
-    webSocketImpl: WebSocket,
-    connectionParams: authorization ? { authorization } : {},
-    retryAttempts: 0,
-    lazy: true,
-  });
-}
-
-/** The code of the first error an operation gets, whether it comes as a result or as graphql-ws's error message. */
-async function firstErrorCode(client: Client, payload: { query: string; variables?: Record<string, unknown> }): Promise<unknown> {
-  type Errors = ReadonlyArray<{ extensions?: Record<string, unknown> }>;
-  try {
-    const first = await client.iterate(payload).next();
-    return (first.value?.errors as Errors | undefined)?.[0]?.extensions?.['code'];
-  } catch (errors) {
-    return (errors as Errors)[0]?.extensions?.['code'];
-  }
-}
-
-const until = async (check: () => Promise<boolean> | boolean): Promise<void> => {
-  while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 20));
-};
+import { firstErrorCode, until, wsClient } from '../support/ws.js';
 
 describe('subscriptions over WebSocket', () => {
   it('refuses a socket without credentials with 4401, and lets a configured key in', async () => {
