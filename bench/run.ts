@@ -4,10 +4,10 @@
  * measurement is the median of repeated runs after a warm-up. Prints one table, and the ratios the
  * targets of the benchmark issue are stated in.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync } from 'node:fs';
 import autocannon from 'autocannon';
+import { cpuMicros, HAS_TASKSET, machine, NODE_FLAGS, peakRssMb, start, type Proc } from './processes.js';
 import { BENCH_ACCOUNT_SID, BENCH_AUTH_TOKEN, BENCH_MESSAGE_SID } from './shared.js';
 import { accountPath } from '../src/protocol/wire.js';
 
@@ -19,65 +19,6 @@ const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 10);
 const WARMUP_SECONDS = Number(process.env['BENCH_WARMUP_SECONDS'] ?? 3);
 /** Comma-separated target names to run (all when unset), for iterating on one of them. */
 const ONLY = process.env['BENCH_ONLY']?.split(',').map((s) => s.trim());
-/** The Node flags of `npm start` (package.json), read from there so the two cannot drift apart. */
-const NODE_FLAGS = (() => {
-  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
-  return /node((?: --[\w-]+(?:=\S+)?)*) dist\/main\.js/.exec(pkg.scripts['start'] ?? '')?.[1]?.trim().split(' ').filter(Boolean) ?? [];
-})();
-const HAS_TASKSET = (() => {
-  try {
-    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
-    return os.cpus().length >= 2;
-  } catch {
-    return false;
-  }
-})();
-const CLOCK_TICKS = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-interface Proc {
-  url: string;
-  child: ChildProcess;
-}
-
-/** Starts a process on `core` and waits for its `READY <url>` line. */
-function start(name: string, core: number, command: string[], env: Record<string, string>): Promise<Proc> {
-  const [file, ...args] = HAS_TASKSET ? ['taskset', '-c', String(core), ...command] : command;
-  const child = spawn(file!, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`${name} did not start`)), 30_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const ready = /READY (\S+)|GraphQL gateway on (\S+)\/graphql/.exec(out);
-      if (ready) {
-        clearTimeout(timer);
-        child.stdout!.removeAllListeners('data');
-        child.stdout!.resume();
-        resolve({ url: (ready[1] ?? ready[2])!, child });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`${name} exited with ${code}`)));
-  });
-}
-
-/** CPU time (user + system) of a process, in µs. */
-function cpuMicros(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS;
-}
-
-/** Peak resident memory of a process, in MB. */
-function peakRssMb(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmHWM:'));
-  return Number(/(\d+)/.exec(line ?? '')?.[1] ?? 0) / 1024;
-}
-
 interface Request {
   path: string;
   method: 'GET' | 'POST';
@@ -287,7 +228,7 @@ async function main(): Promise<void> {
     `| Q3 / Q1 gateway req/s | ${fmt(find('gateway', 'Q3').rps / find('gateway', 'Q1').rps, 2)} | ≥ 0.8 |`,
     `| gateway peak RSS MB | ${fmt(Math.max(...rows.filter((r) => r.target === 'gateway').map((r) => r.rssMb)))} | < 200 |`,
   ];
-  console.log(`\nMachine: ${os.cpus()[0]?.model ?? 'unknown'} × ${os.cpus().length}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
+  console.log(`\n${machine()}`);
   console.log(`${SECONDS}s × ${REPEATS} runs (median) after a ${WARMUP_SECONDS}s warm-up, ${CONNECTIONS} connections; server on core 0, stub + load on core 1${HAS_TASKSET ? '' : ' (taskset unavailable: not pinned)'}; node ${NODE_FLAGS.join(' ') || '(no flags)'} for every server\n`);
   console.log(lines.join('\n'));
   console.log(`\n${ratios.join('\n')}`);

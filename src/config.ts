@@ -67,6 +67,8 @@ export interface Config {
   statusPollIntervalMs: number;
   /** Key for signing media URLs; null: a random key per process. */
   gatewaySecret: string | null;
+  /** Open connections the server holds at most (HTTP and WebSocket); more are refused at accept. */
+  maxConnections: number;
   /** WebSockets one caller may hold open at once. */
   maxSocketsPerCaller: number;
   /** Operations one caller may have running over WebSockets at once (subscriptions, mostly). */
@@ -97,6 +99,8 @@ export const DEFAULT_MAX_UPSTREAM_CALLS_PER_REQUEST = 200;
  * client reconnecting in a loop, or one API key shared by every browser of a large site, does not (that is
  * what a JWT per user, or a larger limit, is for).
  */
+/** Default open connections: every subscriber holds one, so this bounds subscribers per process too (about 20 KB each). */
+export const DEFAULT_MAX_CONNECTIONS = 10_000;
 export const DEFAULT_MAX_SOCKETS_PER_CALLER = 100;
 export const DEFAULT_MAX_SUBSCRIPTIONS_PER_CALLER = 500;
 /** Default first wait before asking Twilio about a subscribed message no callback has told us about. */
@@ -214,6 +218,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     maxUpstreamCallsPerRequest: integer(env, 'MAX_UPSTREAM_CALLS_PER_REQUEST', DEFAULT_MAX_UPSTREAM_CALLS_PER_REQUEST, 1, 100_000),
     statusPollIntervalMs: integer(env, 'STATUS_POLL_INTERVAL_MS', DEFAULT_STATUS_POLL_INTERVAL_MS, 10, 3_600_000),
     gatewaySecret: secret,
+    maxConnections: integer(env, 'MAX_CONNECTIONS', DEFAULT_MAX_CONNECTIONS, 1, 1_000_000),
     maxSocketsPerCaller: integer(env, 'MAX_SOCKETS_PER_CALLER', DEFAULT_MAX_SOCKETS_PER_CALLER, 1, 1_000_000),
     maxSubscriptionsPerCaller: integer(env, 'MAX_SUBSCRIPTIONS_PER_CALLER', DEFAULT_MAX_SUBSCRIPTIONS_PER_CALLER, 1, 1_000_000),
   };

@@ -1,32 +1,52 @@
 /**
- * The message behind each recent event, fetched from Twilio once per event however many subscribers deliver
- * it: an event carries only the SID, status and parties, and a thousand subscribers asking Twilio for the same
- * message at the same moment would each cost an upstream call (and the account's concurrency) for one answer.
+ * Each recent event as subscribers receive it, made once however many subscribers deliver it: an event in the
+ * log carries only the SID, status and parties, and a thousand subscribers asking Twilio for the same message
+ * at the same moment would each cost an upstream call (and the account's concurrency) for one answer. Every
+ * subscriber gets the same object, so the WebSocket transport can also execute its selection once.
  */
 import { laterStatus } from '../protocol/lifecycle.js';
 import type { WireMessage } from '../protocol/wire.js';
-import type { LoggedMessageEvent } from '../state/event-log.js';
+import type { LoggedMessageEvent, MessageEventType } from '../state/event-log.js';
+import type { MessageSnapshots } from '../state/message-snapshots.js';
 import type { TwilioMessages } from '../twilio/messages.js';
 
-/** The messages of recent events. */
-export interface EventMessages {
+/** A message event as the schema's `MessageEvent` resolves it. */
+export interface DeliveredEvent {
+  cursor: string;
+  type: MessageEventType;
   /**
-   * The message an event is about, as Twilio has it now but never behind the event's status (the status board
-   * accepted that status, so it stands unless Twilio is further along); null when Twilio has no such message.
+   * The message, as Twilio has it now but never behind the event's status (the status board accepted that
+   * status, so it stands unless Twilio is further along).
    */
-  at(event: LoggedMessageEvent): Promise<WireMessage | null>;
+  message: WireMessage;
+  /** ISO 8601. */
+  occurredAt: string;
+}
+
+/** The recent events, as delivered. */
+export interface EventMessages {
+  /** The event with its message; null when Twilio has no such message. The same object for every caller. */
+  at(event: LoggedMessageEvent): Promise<DeliveredEvent | null>;
 }
 
 /** Events whose message is kept; a subscriber further behind than this asks Twilio again, which is correct, only slower. */
 const DEFAULT_CAPACITY = 4_096;
 
-/** Message lookups shared by every subscription of the process, over `twilio`. */
-export function eventMessages(twilio: () => TwilioMessages, capacity = DEFAULT_CAPACITY): EventMessages {
-  const recent = new Map<string, Promise<WireMessage | null>>();
-  const fetch = async (event: LoggedMessageEvent): Promise<WireMessage | null> => {
-    const message = await twilio().fetchMessage(event.messageSid);
-    if (!message) return null;
-    return { ...message, status: message.status ? laterStatus(event.status, message.status) : event.status };
+/**
+ * Events as delivered, shared by every subscription of the process: from the message the event carries, or,
+ * when the gateway did not know it, from `twilio` (kept in `snapshots` for the next event about it).
+ */
+export function eventMessages(twilio: () => TwilioMessages, snapshots: MessageSnapshots, capacity = DEFAULT_CAPACITY): EventMessages {
+  const recent = new Map<string, Promise<DeliveredEvent | null>>();
+  const fetch = async (event: LoggedMessageEvent): Promise<DeliveredEvent | null> => {
+    let message = event.message;
+    if (!message) {
+      const fetched = await twilio().fetchMessage(event.messageSid);
+      if (!fetched) return null;
+      message = { ...fetched, status: fetched.status ? laterStatus(event.status, fetched.status) : event.status };
+      await snapshots.put(message);
+    }
+    return { cursor: event.cursor, type: event.type, message, occurredAt: new Date(event.occurredAt).toISOString() };
   };
   return {
     at(event) {

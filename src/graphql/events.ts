@@ -7,16 +7,8 @@ import { FINAL_STATUSES, laterStatus } from '../protocol/lifecycle.js';
 import { MESSAGE_SID, type WireMessage } from '../protocol/wire.js';
 import type { EventLog, LoggedMessageEvent, MessageEventType } from '../state/event-log.js';
 import type { GatewayContext } from './context.js';
+import type { DeliveredEvent } from './event-messages.js';
 import { badUserInput, ErrorCode, gatewayError } from './errors.js';
-
-/** A message event as the schema's `MessageEvent` resolves it. */
-export interface DeliveredEvent {
-  cursor: string;
-  type: MessageEventType;
-  message: WireMessage;
-  /** ISO 8601. */
-  occurredAt: string;
-}
 
 /** Which events a subscriber wants. */
 export interface EventFilter {
@@ -121,8 +113,7 @@ async function* eventStream(
     const deliver = async (event: LoggedMessageEvent): Promise<DeliveredEvent | null> => {
       if (given.has(event.cursor) || !matches(event, filter)) return null;
       given.add(event.cursor);
-      const message = await ctx.services.eventMessages.at(event);
-      return message && { cursor: event.cursor, type: event.type, message, occurredAt: new Date(event.occurredAt).toISOString() };
+      return ctx.services.eventMessages.at(event);
     };
     for (const event of missed) {
       const delivered = await deliver(event);
@@ -166,8 +157,10 @@ async function* statusStream(ctx: GatewayContext, live: AsyncIterableIterator<Lo
       if (status === current.status) continue;
       // The rest of the message (price, dates, error) changes with the status: ask Twilio (once per event for
       // all subscribers), never going backwards.
-      const fresh = await ctx.services.eventMessages.at(event);
-      current = { ...(fresh ?? current), status: fresh?.status ? laterStatus(status, fresh.status) : status };
+      const fresh = (await ctx.services.eventMessages.at(event))?.message;
+      const now = fresh?.status ? laterStatus(status, fresh.status) : status;
+      // The shared object when it says it all, so that every subscriber's selection can be executed once.
+      current = fresh?.status === now ? fresh : { ...(fresh ?? current), status: now };
       yield current;
       if (FINAL_STATUSES.has(current.status!)) return;
     }

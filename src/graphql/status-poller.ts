@@ -6,6 +6,7 @@
  */
 import { FINAL_STATUSES } from '../protocol/lifecycle.js';
 import type { EventLog } from '../state/event-log.js';
+import type { MessageSnapshots } from '../state/message-snapshots.js';
 import type { StatusBoard } from '../state/status-board.js';
 import type { Logger } from '../telemetry/log.js';
 import type { TwilioMessages } from '../twilio/messages.js';
@@ -19,7 +20,7 @@ export interface StatusPoller {
 const MAX_BACKOFF = 16;
 
 /** A poller asking `twilio` every `intervalMs` (and less often while nothing changes). */
-export function statusPoller(options: { twilio: () => TwilioMessages; statusBoard: StatusBoard; eventLog: EventLog; intervalMs: number; logger: Logger }): StatusPoller {
+export function statusPoller(options: { twilio: () => TwilioMessages; statusBoard: StatusBoard; eventLog: EventLog; snapshots: MessageSnapshots; intervalMs: number; logger: Logger }): StatusPoller {
   const watched = new Map<string, { watchers: number; timer: NodeJS.Timeout | null; backoff: number }>();
   const schedule = (sid: string): void => {
     const entry = watched.get(sid);
@@ -35,7 +36,9 @@ export function statusPoller(options: { twilio: () => TwilioMessages; statusBoar
       if (!message?.status) return void watched.delete(sid);
       const recorded = await options.statusBoard.record(sid, message.status);
       if (recorded.changed) {
-        await options.eventLog.append({ type: 'STATUS_CHANGED', messageSid: sid, status: recorded.status, from: message.from, to: message.to, occurredAt: Date.now() });
+        const snapshot = { ...message, status: recorded.status };
+        await options.snapshots.put(snapshot);
+        await options.eventLog.append({ type: 'STATUS_CHANGED', messageSid: sid, status: recorded.status, from: message.from, to: message.to, occurredAt: Date.now(), message: snapshot });
       }
       if (FINAL_STATUSES.has(recorded.status)) return void watched.delete(sid);
       entry.backoff = recorded.changed ? 1 : Math.min(MAX_BACKOFF, entry.backoff * 2);

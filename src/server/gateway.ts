@@ -53,12 +53,12 @@ export interface HttpLimits {
   requestTimeoutMs: number;
   /** Idle time of a keep-alive connection. */
   keepAliveTimeoutMs: number;
-  /** Open connections at most; more are refused at accept. */
+  /** Open connections at most, WebSockets included; more are refused at accept. */
   maxConnections: number;
 }
 
-/** Node's defaults are 60 s for headers and 300 s for a request, with no cap on connections. */
-export const DEFAULT_HTTP_LIMITS: HttpLimits = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 65_000, maxConnections: 1_000 };
+/** Node's defaults are 60 s for headers and 300 s for a request, with no cap on connections (MAX_CONNECTIONS sets ours). */
+export const DEFAULT_HTTP_LIMITS: Omit<HttpLimits, 'maxConnections'> = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 65_000 };
 
 /** A gateway ready to listen. */
 export interface Gateway {
@@ -74,7 +74,7 @@ export interface Gateway {
 /** Builds the gateway for a configuration. */
 export function createGateway(config: Readonly<Config>, options: GatewayOptions = {}): Gateway {
   const logger = options.logger ?? jsonLogger;
-  const limits: HttpLimits = { ...DEFAULT_HTTP_LIMITS, ...options.http };
+  const limits: HttpLimits = { ...DEFAULT_HTTP_LIMITS, maxConnections: config.maxConnections, ...options.http };
   const upstream = createTwilioHttp(config.twilio, { logger, ...options.upstream });
   const media = mediaUrls(config.gatewaySecret ? Buffer.from(config.gatewaySecret) : randomBytes(32));
   let server: Server | undefined;
@@ -90,11 +90,12 @@ export function createGateway(config: Readonly<Config>, options: GatewayOptions 
   const services: Services = {
     upstream,
     ...state,
-    eventMessages: eventMessages(() => new TwilioMessages(upstream)),
+    eventMessages: eventMessages(() => new TwilioMessages(upstream), state.snapshots),
     statusPoller: statusPoller({
       twilio: () => new TwilioMessages(upstream),
       statusBoard: state.statusBoard,
       eventLog: state.eventLog,
+      snapshots: state.snapshots,
       intervalMs: config.statusPollIntervalMs,
       logger,
     }),
@@ -106,8 +107,10 @@ export function createGateway(config: Readonly<Config>, options: GatewayOptions 
   const webhooks: WebhookOptions = {
     authToken: config.twilio.authToken,
     signedBases: ownBases,
+    accountSid: config.twilio.accountSid,
     statusBoard: services.statusBoard,
     eventLog: services.eventLog,
+    snapshots: services.snapshots,
     logger,
     onStatusCallback: options.onStatusCallback,
   };

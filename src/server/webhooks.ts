@@ -7,8 +7,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody, sendJson } from '../http.js';
 import { isMessageStatus } from '../protocol/lifecycle.js';
 import { isValidSignature } from '../protocol/signature.js';
-import { httpUrl, MESSAGE_SID, type WireMessageStatus } from '../protocol/wire.js';
+import { toRfc2822 } from '../protocol/dates.js';
+import { accountPath, API_VERSION, httpUrl, MESSAGE_SID, type WireMessage, type WireMessageStatus } from '../protocol/wire.js';
 import type { EventLog, MessageEventType } from '../state/event-log.js';
+import type { MessageSnapshots } from '../state/message-snapshots.js';
 import type { StatusBoard } from '../state/status-board.js';
 import type { Logger } from '../telemetry/log.js';
 
@@ -27,8 +29,11 @@ export interface WebhookOptions {
   authToken: string | null;
   /** The base URLs (scheme, host, port) Twilio may have been given for this gateway: PUBLIC_URL, or its own address. */
   signedBases: () => readonly string[];
+  /** The account the gateway serves: a webhook signed with its token is about its messages. */
+  accountSid: string;
   statusBoard: StatusBoard;
   eventLog: EventLog;
+  snapshots: MessageSnapshots;
   logger: Logger;
   /** Called for every valid status callback. */
   onStatusCallback?: (params: Record<string, string>) => void;
@@ -73,19 +78,47 @@ async function verifiedParams(
   return method === 'POST' ? signed : Object.fromEntries(new URLSearchParams(query));
 }
 
-/** Records a status on the board and, when it moved, an event in the log; gives the status held. */
+/**
+ * Records a status on the board and, when it moved, an event in the log carrying the whole message as
+ * `message(held)` makes it (null when the gateway does not know the message); gives the status held.
+ */
 async function recordStatus(
   options: WebhookOptions,
   type: MessageEventType,
   sid: string,
   status: WireMessageStatus,
   params: Record<string, string>,
+  message: (held: WireMessageStatus, now: number) => Promise<WireMessage | null> | WireMessage | null,
 ): Promise<WireMessageStatus> {
   const recorded = await options.statusBoard.record(sid, status);
   if (recorded.changed) {
-    await options.eventLog.append({ type, messageSid: sid, status: recorded.status, from: params['From'] ?? null, to: params['To'] ?? null, occurredAt: Date.now() });
+    const now = Date.now();
+    const snapshot = await message(recorded.status, now);
+    if (snapshot) await options.snapshots.put(snapshot);
+    await options.eventLog.append({ type, messageSid: sid, status: recorded.status, from: params['From'] ?? null, to: params['To'] ?? null, occurredAt: now, message: snapshot });
   }
   return recorded.status;
+}
+
+/** The message a status callback is about, from its last snapshot: the status held, the callback's error code. */
+async function afterCallback(options: WebhookOptions, sid: string, held: WireMessageStatus, params: Record<string, string>, now: number): Promise<WireMessage | null> {
+  const known = await options.snapshots.get(sid);
+  if (!known) return null;
+  const errorCode = /^\d{1,6}$/.test(params['ErrorCode'] ?? '') ? Number(params['ErrorCode']) : known.error_code;
+  return { ...known, status: held, error_code: errorCode, date_updated: toRfc2822(now) };
+}
+
+/** An inbound message as Twilio's Message resource has it, from the webhook's parameters. */
+function inboundMessage(accountSid: string, params: Record<string, string>, now: number): WireMessage {
+  const sid = params['MessageSid']!;
+  const base = `${accountPath(accountSid)}/Messages/${sid}`;
+  const date = toRfc2822(now);
+  return {
+    account_sid: accountSid, api_version: API_VERSION, body: params['Body'] ?? '', date_created: date, date_sent: date, date_updated: date,
+    direction: 'inbound', error_code: null, error_message: null, from: params['From']!, messaging_service_sid: null,
+    num_media: params['NumMedia'] ?? '0', num_segments: /^\d{1,2}$/.test(params['NumSegments'] ?? '') ? params['NumSegments']! : '1',
+    price: null, price_unit: null, sid, status: 'received', subresource_uris: { media: `${base}/Media.json` }, to: params['To']!, uri: `${base}.json`,
+  };
 }
 
 /** Handles one status callback: 403 unless signed, 400 unless well-formed, else 204. */
@@ -99,7 +132,7 @@ export async function handleStatusCallback(req: IncomingMessage, res: ServerResp
     options.logger('warn', 'status_callback.rejected', { reason: 'malformed', messageSidLength: sid.length, status: status.slice(0, 32) });
     return sendJson(res, 400, { error: 'MessageSid must be SM or MM and 32 hex digits, and MessageStatus a Twilio message status.' });
   }
-  const held = await recordStatus(options, 'STATUS_CHANGED', sid, status, params);
+  const held = await recordStatus(options, 'STATUS_CHANGED', sid, status, params, (held, now) => afterCallback(options, sid, held, params, now));
   options.logger('info', 'status_callback', { messageSid: sid, reported: status, status: held });
   options.onStatusCallback?.(params);
   res.writeHead(204).end();
@@ -139,7 +172,7 @@ export async function handleInbound(req: IncomingMessage, res: ServerResponse, o
     return sendJson(res, 400, { error: problem });
   }
   const sid = params['MessageSid']!;
-  await recordStatus(options, 'RECEIVED', sid, 'received', params);
+  await recordStatus(options, 'RECEIVED', sid, 'received', params, (_held, now) => inboundMessage(options.accountSid, params, now));
   options.logger('info', 'inbound', { messageSid: sid });
   res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8', 'content-length': Buffer.byteLength(EMPTY_TWIML) });
   res.end(EMPTY_TWIML);

@@ -9,12 +9,13 @@
 import type { Server } from 'node:http';
 import { getOperationAST, GraphQLError, NoSchemaIntrospectionCustomRule, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import type { Authenticator } from '../graphql/auth.js';
 import type { Caller, GatewayContext } from '../graphql/context.js';
 import { overBudget } from '../graphql/cost.js';
 import { ErrorCode, formatError, gatewayError } from '../graphql/errors.js';
 import { LIMITS, validationRules } from '../graphql/limits.js';
+import { sharedSubscribe } from '../graphql/shared-execution.js';
 import type { Logger } from '../telemetry/log.js';
 import { MAX_BODY_BYTES } from './graphql-route.js';
 
@@ -104,6 +105,7 @@ export function attachWebSocket(options: WebSocketOptions): WebSocketTransport {
   const disposable = useServer<Record<string, unknown>, Extra>(
     {
       schema,
+      subscribe: sharedSubscribe(),
       onConnect: async (ctx) => {
         const fromParams = ctx.connectionParams?.['authorization'];
         const header = typeof fromParams === 'string' ? fromParams : ctx.extra.request.headers.authorization;
@@ -161,7 +163,8 @@ export function attachWebSocket(options: WebSocketOptions): WebSocketTransport {
         return { schema, document, operationName: payload.operationName, variableValues: variables, contextValue: options.contextFor(caller, budget) };
       },
       onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: format(result.errors) } : result),
-      onError: (_ctx, _id, _payload, errors) => format(errors),
+      // A socket that went away mid-send fails its stream with the write error: nothing to tell or log then.
+      onError: (ctx, _id, _payload, errors) => (ctx.extra.socket.readyState === WebSocket.OPEN ? format(errors) : errors.map((error) => error.toJSON())),
     },
     wss,
     options.keepAliveMs ?? 12_000,

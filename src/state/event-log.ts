@@ -3,7 +3,7 @@
  * that a subscriber can resume from by cursor, and a publish/subscribe channel for what comes next. Verified
  * webhooks write to it; subscriptions will read it.
  */
-import type { WireMessageStatus } from '../protocol/wire.js';
+import type { WireMessage, WireMessageStatus } from '../protocol/wire.js';
 import type { Awaitable } from './types.js';
 
 /** What happened to a message. */
@@ -19,6 +19,8 @@ export interface NewMessageEvent {
   to: string | null;
   /** Epoch ms. */
   occurredAt: number;
+  /** The whole message as of this event, when the gateway knew it (subscribers then need no Twilio call). */
+  message?: WireMessage | null;
 }
 
 /** An event in the log: its cursor orders it among all others. */

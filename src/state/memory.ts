@@ -1,5 +1,6 @@
 /** The process's state in its own memory: what one replica needs, and what tests start fresh. */
 import { MemoryEventLog, type EventLog } from './event-log.js';
+import { MemoryMessageSnapshots, type MessageSnapshots } from './message-snapshots.js';
 import { MemoryIdempotencyStore, type IdempotencyStore } from './idempotency.js';
 import { MemorySendRateLimiter, type SendRateLimits } from './rate-limit.js';
 import { MemoryStatusBoard, type StatusBoard } from './status-board.js';
@@ -13,6 +14,8 @@ export interface State {
   statusBoard: StatusBoard;
   /** Message events for subscriptions. */
   eventLog: EventLog;
+  /** The last full copy of recent messages, which events carry. */
+  snapshots: MessageSnapshots;
 }
 
 /** State in memory, with the configured send budget per caller per minute. */
@@ -22,5 +25,6 @@ export function createMemoryState(options: { sendRateLimitPerMinute: number }): 
     sendRateLimiter: new MemorySendRateLimiter(options.sendRateLimitPerMinute),
     statusBoard: new MemoryStatusBoard(),
     eventLog: new MemoryEventLog(),
+    snapshots: new MemoryMessageSnapshots(),
   };
 }

@@ -3,7 +3,7 @@
  * end of a socket when its JWT expires, and fan-out that costs Twilio one call per event, not one per subscriber.
  */
 import type { Client } from 'graphql-ws';
-import { gql, startWiredStack } from '../support/gateway.js';
+import { gql, startWiredStack, type Stack } from '../support/gateway.js';
 import { startJwks } from '../support/jwt.js';
 import { firstErrorCode, nextClose, until, wsClient } from '../support/ws.js';
 
@@ -101,17 +101,15 @@ describe('JWT expiry on a socket', () => {
 });
 
 describe('fan-out', () => {
-  it('asks Twilio once per event however many subscribers deliver it', async () => {
-    const stack = await startWiredStack();
+  /** Follows `sid` on five subscribers until each saw it DELIVERED; gives the cursors (the same for all) and Twilio's fetches. */
+  async function fanOut(stack: Stack, send: () => Promise<string>): Promise<{ cursors: string[]; fetches: number }> {
     const clients = Array.from({ length: 5 }, () => wsClient(stack.url));
     try {
       const followers = clients.map(follow);
       for (const c of clients) expect(await settled(c)).toBe(true);
       const fetchesBefore = stack.emu.handler.calls.get('FetchMessage') ?? 0;
-      const sent = await gql<{ createMessage: { message: { sid: string } } }>(
-        stack.url, 'mutation { createMessage(input: { to: "+14155550100", from: "+15005550006", body: "fan-out" }) { message { sid } } }');
-      const sid = sent.data!.createMessage.message.sid;
-      const delivered = () => followers.every((f) => f.events.some((e) => e.message.status === 'DELIVERED'));
+      const sid = await send();
+      const delivered = () => followers.every((f) => f.events.some((e) => e.message.sid === sid && e.message.status === 'DELIVERED'));
       while (!delivered()) {
         stack.emu.clock.advance(1_000);
         await new Promise((resolve) => setTimeout(resolve, 50));
@@ -122,9 +120,44 @@ describe('fan-out', () => {
         expect(f.events.map((e) => e.cursor)).toEqual(cursors);
         expect(f.events.every((e) => e.message.sid === sid && e.type === 'STATUS_CHANGED')).toBe(true);
       }
-      expect((stack.emu.handler.calls.get('FetchMessage') ?? 0) - fetchesBefore).toBe(cursors.length);
+      return { cursors, fetches: (stack.emu.handler.calls.get('FetchMessage') ?? 0) - fetchesBefore };
     } finally {
       await Promise.all(clients.map((c) => c.dispose()));
+    }
+  }
+
+  it('delivers the status callbacks of a message the gateway sent without asking Twilio (events carry the message)', async () => {
+    const stack = await startWiredStack();
+    try {
+      const { fetches } = await fanOut(stack, async () => {
+        const sent = await gql<{ createMessage: { message: { sid: string } } }>(
+          stack.url, 'mutation { createMessage(input: { to: "+14155550100", from: "+15005550006", body: "fan-out" }) { message { sid } } }');
+        return sent.data!.createMessage.message.sid;
+      });
+      expect(fetches).toBe(0);
+    } finally {
+      await stack.stop();
+    }
+  });
+
+  it('asks Twilio once per event about a message it never saw, however many subscribers deliver it', async () => {
+    const stack = await startWiredStack();
+    try {
+      const { cursors, fetches } = await fanOut(stack, async () => {
+        // Sent by someone else on the account, with its callbacks pointed at the gateway.
+        const { accountSid, authToken } = stack.emu.account;
+        const response = await fetch(`${stack.emu.url}/2010-04-01/Accounts/${accountSid}/Messages.json`, {
+          method: 'POST',
+          headers: { authorization: `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ To: '+14155550100', From: '+15005550006', Body: 'elsewhere', StatusCallback: `${stack.url}/twilio/status-callback` }).toString(),
+        });
+        expect(response.status).toBe(201);
+        return ((await response.json()) as { sid: string }).sid;
+      });
+      // The first event fetches it; the snapshot kept then serves the later ones.
+      expect(fetches).toBe(1);
+      expect(cursors.length).toBeGreaterThanOrEqual(3);
+    } finally {
       await stack.stop();
     }
   });

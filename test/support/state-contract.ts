@@ -3,7 +3,9 @@
  * (the in-memory stores now; shared stores later only have to pass the same suites).
  */
 import type { EventLog, NewMessageEvent } from '../../src/state/event-log.js';
+import type { WireMessage, WireMessageStatus } from '../../src/protocol/wire.js';
 import type { IdempotencyStore } from '../../src/state/idempotency.js';
+import type { MessageSnapshots } from '../../src/state/message-snapshots.js';
 import type { SendRateLimits } from '../../src/state/rate-limit.js';
 import type { StatusBoard } from '../../src/state/status-board.js';
 
@@ -139,6 +141,32 @@ export function eventLogContract(name: string, make: (capacity: number) => Event
       expect(await log.after(first.cursor, 10)).toBeNull();
       expect(await log.after('not-a-cursor', 10)).toBeNull();
       expect(await log.after('999999', 10)).toBeNull();
+    });
+  });
+}
+
+/** The last copy of each recent message, bounded. */
+export function messageSnapshotsContract(name: string, make: (capacity: number) => MessageSnapshots): void {
+  describe(`${name}: MessageSnapshots`, () => {
+    const message = (n: number, status: WireMessageStatus): WireMessage =>
+      ({ sid: `SM${String(n).padStart(32, '0')}`, status, body: `m${n}` }) as WireMessage;
+
+    it('gives the latest copy kept, and null for a message never kept', async () => {
+      const snapshots = make(10);
+      await snapshots.put(message(1, 'queued'));
+      await snapshots.put(message(1, 'sent'));
+      expect((await snapshots.get(message(1, 'sent').sid!))?.status).toBe('sent');
+      expect(await snapshots.get(message(2, 'sent').sid!)).toBeNull();
+    });
+
+    it('forgets the least recently kept beyond its capacity', async () => {
+      const snapshots = make(2);
+      for (const n of [1, 2, 3]) await snapshots.put(message(n, 'sent'));
+      await snapshots.put(message(2, 'delivered'));
+      await snapshots.put(message(4, 'sent'));
+      expect(await snapshots.get(message(1, 'sent').sid!)).toBeNull();
+      expect(await snapshots.get(message(3, 'sent').sid!)).toBeNull();
+      expect((await snapshots.get(message(2, 'sent').sid!))?.status).toBe('delivered');
     });
   });
 }

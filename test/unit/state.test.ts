@@ -1,14 +1,16 @@
 /** The in-memory state stores against the shared state contract. */
 import { MemoryEventLog } from '../../src/state/event-log.js';
 import { idempotencyKeyProblem, MemoryIdempotencyStore } from '../../src/state/idempotency.js';
+import { MemoryMessageSnapshots } from '../../src/state/message-snapshots.js';
 import { MemorySendRateLimiter } from '../../src/state/rate-limit.js';
 import { MemoryStatusBoard } from '../../src/state/status-board.js';
-import { eventLogContract, idempotencyContract, sendRateLimitsContract, statusBoardContract } from '../support/state-contract.js';
+import { eventLogContract, idempotencyContract, messageSnapshotsContract, sendRateLimitsContract, statusBoardContract } from '../support/state-contract.js';
 
 statusBoardContract('memory', () => new MemoryStatusBoard());
 sendRateLimitsContract('memory', (perMinute) => new MemorySendRateLimiter(perMinute));
 idempotencyContract('memory', () => new MemoryIdempotencyStore());
 eventLogContract('memory', (capacity) => new MemoryEventLog(capacity));
+messageSnapshotsContract('memory', (capacity) => new MemoryMessageSnapshots(capacity));
 
 describe('idempotency keys', () => {
   it.each([[''], ['k'.repeat(256)], ['has space'], ['naïve']])('refuses the key %j', (key) => {

@@ -2,6 +2,7 @@
 import { statusPoller } from '../../src/graphql/status-poller.js';
 import type { WireMessage } from '../../src/protocol/wire.js';
 import { MemoryEventLog } from '../../src/state/event-log.js';
+import { MemoryMessageSnapshots } from '../../src/state/message-snapshots.js';
 import { MemoryStatusBoard } from '../../src/state/status-board.js';
 import { silentLogger } from '../../src/telemetry/log.js';
 import type { TwilioMessages } from '../../src/twilio/messages.js';
@@ -16,7 +17,8 @@ function setup(statuses: string[]) {
   const twilio = { fetchMessage: async () => ({ sid: SID, status: statuses[Math.min(fetches++, statuses.length - 1)], from: '+1', to: '+2' }) as WireMessage };
   const eventLog = new MemoryEventLog();
   const statusBoard = new MemoryStatusBoard();
-  const poller = statusPoller({ twilio: () => twilio as unknown as TwilioMessages, statusBoard, eventLog, intervalMs: 10, logger: silentLogger });
+  const snapshots = new MemoryMessageSnapshots();
+  const poller = statusPoller({ twilio: () => twilio as unknown as TwilioMessages, statusBoard, eventLog, snapshots, intervalMs: 10, logger: silentLogger });
   return { poller, eventLog, statusBoard, fetches: () => fetches };
 }
 

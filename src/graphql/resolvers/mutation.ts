@@ -51,7 +51,11 @@ async function send(input: CreateMessageInput, ctx: GatewayContext): Promise<Mes
   // Without a callback of the caller's own, Twilio is asked to tell the gateway, where Twilio can reach it.
   const params = { ...createParams(input), StatusCallback: input.statusCallback ?? ctx.services.statusCallbackUrl() ?? undefined };
   const result = await withUserErrors(['input'], () => ctx.twilio.createMessage(params));
-  if (result.value) primeMessages(ctx.loaders, [result.value]);
+  if (result.value) {
+    primeMessages(ctx.loaders, [result.value]);
+    // Kept so that its status callbacks become events with the whole message, without asking Twilio.
+    await ctx.services.snapshots.put(result.value);
+  }
   return { message: result.value, userErrors: result.userErrors };
 }
 

@@ -1,6 +1,7 @@
 /** Root subscriptions: a message's status steps, and message events resumable by cursor. */
 import type { MessageEventResolvers, SubscriptionResolvers } from '../../__generated__/resolvers.js';
-import { messageEvents, statusChanges, type DeliveredEvent } from '../events.js';
+import type { DeliveredEvent } from '../event-messages.js';
+import { messageEvents, statusChanges } from '../events.js';
 import type { WireMessage } from '../../protocol/wire.js';
 
 export const Subscription: SubscriptionResolvers = {
