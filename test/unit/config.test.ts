@@ -38,12 +38,16 @@ describe('loadConfig', () => {
     expect(loadConfig({ NODE_ENV: 'production', GATEWAY_API_KEYS: 'k' }).host).toBe('0.0.0.0');
     expect(loadConfig({ HOST: '::1' }).host).toBe('::1');
     expect(loadConfig({}).maxUpstreamCallsPerRequest).toBe(200);
+    expect(loadConfig({ MAX_SOCKETS_PER_CALLER: '3' })).toMatchObject({ maxConnections: 10_000, maxSocketsPerCaller: 3, maxSubscriptionsPerCaller: 500 });
   });
 
   it.each([
     [{ HOST: 'local host' }, 'HOST'],
     [{ GATEWAY_SECRET: 'short' }, 'GATEWAY_SECRET'],
     [{ MAX_UPSTREAM_CALLS_PER_REQUEST: '0' }, 'MAX_UPSTREAM_CALLS_PER_REQUEST'],
+    [{ MAX_CONNECTIONS: '0' }, 'MAX_CONNECTIONS'],
+    [{ MAX_SOCKETS_PER_CALLER: 'many' }, 'MAX_SOCKETS_PER_CALLER'],
+    [{ MAX_SUBSCRIPTIONS_PER_CALLER: '-1' }, 'MAX_SUBSCRIPTIONS_PER_CALLER'],
     [{ PORT: 'eighty' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
     [{ TWILIO_ACCOUNT_SID: 'AC123' }, 'TWILIO_ACCOUNT_SID'],
