@@ -32,6 +32,16 @@ export function isMessageStatus(value: string): value is WireMessageStatus {
  */
 const TERMINAL: ReadonlySet<WireMessageStatus> = new Set(['failed', 'undelivered', 'canceled', 'received', 'read']);
 
+/** How far along the lifecycle a status is (a shared store compares ranks where it cannot run this module). */
+export function statusRank(status: WireMessageStatus): number {
+  return RANK[status];
+}
+
+/** True for a status after which nothing is recorded. */
+export function isTerminal(status: WireMessageStatus): boolean {
+  return TERMINAL.has(status);
+}
+
 /** The later of two statuses in the lifecycle; on a tie, or once `current` is terminal, the first one stays. */
 export function laterStatus(current: WireMessageStatus, candidate: WireMessageStatus): WireMessageStatus {
   return !TERMINAL.has(current) && RANK[candidate] > RANK[current] ? candidate : current;

@@ -1,0 +1,46 @@
+/**
+ * The Redis connection of the shared state (`REDIS_URL`), and the names of its keys under `REDIS_KEY_PREFIX`.
+ * Commands fail at once while Redis is unreachable (no offline queue): a send must be refused then, not held
+ * until Redis comes back and sent late.
+ */
+import { Redis } from 'ioredis';
+
+/** A connection to `url` that reconnects on its own and never queues commands while disconnected. */
+export function connectRedis(url: string): Redis {
+  return new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    // Reconnects back off to at most 2 s, forever: Redis coming back is the normal end of an outage.
+    retryStrategy: (attempt) => Math.min(2_000, 50 * 2 ** Math.min(attempt, 6)),
+  });
+}
+
+/** Key names under one prefix, so that several gateways (or test runs) can share a Redis. */
+export class Keys {
+  constructor(readonly prefix: string) {}
+
+  statusOf(sid: string): string {
+    return `${this.prefix}status:${sid}`;
+  }
+  bucketOf(callerId: string): string {
+    return `${this.prefix}sends:${callerId}`;
+  }
+  snapshotOf(sid: string): string {
+    return `${this.prefix}message:${sid}`;
+  }
+  get events(): string {
+    return `${this.prefix}events`;
+  }
+}
+
+/** Resolves once `redis` is connected and ready; rejects after `timeoutMs`. */
+export function redisReady(redis: Redis, timeoutMs = 5_000): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`Redis was not ready within ${timeoutMs} ms`)), timeoutMs);
+    redis.once('ready', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,94 @@
+/**
+ * The event log on a Redis Stream: `XADD` with an exact `MAXLEN` keeps the last `capacity` events, a stream
+ * id is the cursor, and every replica reads the stream in order (`XREAD BLOCK`) to feed its own subscribers.
+ * A subscriber can therefore resume on any replica, and an event appended on one replica reaches
+ * subscribers on all of them, in the same order. Pub/sub alone would lose what is published while a
+ * replica is disconnected; the stream does not.
+ */
+import type { Redis } from 'ioredis';
+import type { EventLog, LoggedMessageEvent, NewMessageEvent } from '../event-log.js';
+import type { Keys } from './connection.js';
+
+/** A stream id, as Redis makes them: milliseconds, a dash, a sequence number. */
+const STREAM_ID = /^\d{1,15}-\d{1,10}$/;
+/** How long one blocking read waits before the reader loop looks again (and can notice it was closed). */
+const BLOCK_MS = 2_000;
+
+type Entry = [id: string, fields: string[]];
+
+function parse([id, fields]: Entry): LoggedMessageEvent {
+  return { ...(JSON.parse(fields[1] ?? '{}') as NewMessageEvent), cursor: id };
+}
+
+/** The event log shared by every replica. Its reader runs from construction; `close()` stops it. */
+export class RedisEventLog implements EventLog {
+  private readonly listeners = new Set<(event: LoggedMessageEvent) => void>();
+  private readonly reader: Redis;
+  private closed = false;
+
+  /**
+   * @param redis the shared connection, for appends and reads.
+   * @param blocking a connection of its own for the blocking reads of the live feed.
+   */
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+    private readonly capacity = 10_000,
+    blocking: () => Redis = () => redis.duplicate(),
+  ) {
+    // Read from now on, before anyone subscribes: a subscriber then gets every event appended after it
+    // subscribed, which is what `after` and the live feed together rely on.
+    this.reader = blocking();
+    void this.read();
+  }
+
+  async append(event: NewMessageEvent): Promise<LoggedMessageEvent> {
+    const id = await this.redis.xadd(this.keys.events, 'MAXLEN', String(this.capacity), '*', 'e', JSON.stringify(event));
+    return { ...event, cursor: id! };
+  }
+
+  async after(cursor: string | null, limit: number): Promise<LoggedMessageEvent[] | null> {
+    if (cursor === null) return ((await this.redis.xrange(this.keys.events, '-', '+', 'COUNT', limit)) as Entry[]).map(parse);
+    if (!STREAM_ID.test(cursor)) return null;
+    // In one transaction: whether the cursor's own event is still kept (else some after it may be gone), and what follows.
+    const results = await this.redis.multi().xrange(this.keys.events, cursor, cursor).xrange(this.keys.events, `(${cursor}`, '+', 'COUNT', limit).exec();
+    if (!results || results.some(([error]) => error)) throw new Error('The event log could not be read');
+    const [self, following] = results.map(([, value]) => value as Entry[]);
+    return self!.length === 1 ? following!.map(parse) : null;
+  }
+
+  subscribe(listener: (event: LoggedMessageEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Stops the live feed and closes its connection. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.reader.disconnect();
+  }
+
+  /** The live feed: reads the stream in order, from its end as it was when the log was made. */
+  private async read(): Promise<void> {
+    const reader = this.reader;
+    let last = '$';
+    while (!this.closed) {
+      try {
+        if (last === '$') {
+          // A fixed starting point, so that nothing appended between two reads is skipped.
+          const newest = (await this.redis.xrevrange(this.keys.events, '+', '-', 'COUNT', 1)) as Entry[];
+          last = newest[0]?.[0] ?? '0-0';
+        }
+        const batch = (await reader.xread('COUNT', 1_000, 'BLOCK', BLOCK_MS, 'STREAMS', this.keys.events, last)) as Array<[string, Entry[]]> | null;
+        for (const entry of batch?.[0]?.[1] ?? []) {
+          last = entry[0];
+          const event = parse(entry);
+          for (const listener of this.listeners) listener(event);
+        }
+      } catch {
+        // Redis is away: subscribers keep their streams and get what was appended once it is back.
+        if (!this.closed) await new Promise((resolve) => setTimeout(resolve, reader.status === 'ready' ? 500 : 50));
+      }
+    }
+  }
+}
