@@ -96,7 +96,7 @@ async function received(subscribers: Subscriber[], expected: (i: number) => numb
 /** Subscribers that missed an error-free stream, got an event twice, or out of cursor order. */
 function broken(subscribers: Subscriber[]): number {
   return subscribers.filter((s) => {
-    const numbers = s.cursors.map(Number);
+    const numbers = s.cursors.map((cursor) => Number(cursor.split('.').pop()));
     return s.failed || new Set(s.cursors).size !== s.cursors.length || numbers.some((n, i) => i > 0 && n <= numbers[i - 1]!);
   }).length;
 }

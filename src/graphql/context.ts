@@ -65,6 +65,9 @@ export function createContext(services: Services, caller: Caller, maxUpstreamCal
   // Made on first use: most operations need one loader or none.
   let message: Loaders['message'] | undefined;
   let media: Loaders['media'] | undefined;
+  // A subscription (no budget: it lives long) executes once per event: a cache would keep every event's
+  // answers for as long as the subscriber stays, and hide changes.
+  const options = Number.isFinite(maxUpstreamCalls) ? NO_BATCH : { ...NO_BATCH, cache: false };
   return {
     twilio,
     budget,
@@ -72,10 +75,10 @@ export function createContext(services: Services, caller: Caller, maxUpstreamCal
     services,
     loaders: {
       get message() {
-        return (message ??= new DataLoader(one((sid) => twilio.fetchMessage(sid)), NO_BATCH));
+        return (message ??= new DataLoader(one((sid) => twilio.fetchMessage(sid)), options));
       },
       get media() {
-        return (media ??= new DataLoader(one((sid) => twilio.listMedia(sid)), NO_BATCH));
+        return (media ??= new DataLoader(one((sid) => twilio.listMedia(sid)), options));
       },
     },
   };

@@ -86,7 +86,8 @@ export function formatError(formatted: GraphQLFormattedError, logger: Logger, er
   const original = unwrapResolverError(error);
   logger('error', 'graphql.unexpected_error', {
     name: original instanceof Error ? original.name : typeof original,
-    message: original instanceof Error ? original.message : String(original),
+    // Bounded: the text may be the caller's (a document, a variable), and a log line is no place for 90 KB of it.
+    message: (original instanceof Error ? original.message : String(original)).slice(0, 500),
     path: formatted.path,
   });
   return { message: MASKED_MESSAGE, path: formatted.path, locations: formatted.locations, extensions: { code: ErrorCode.InternalServerError } };

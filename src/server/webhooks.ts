@@ -172,6 +172,12 @@ export async function handleInbound(req: IncomingMessage, res: ServerResponse, o
     return sendJson(res, 400, { error: problem });
   }
   const sid = params['MessageSid']!;
+  // A message the gateway knows as outbound never comes in: such a webhook would end its status stream as received.
+  const known = await options.snapshots.get(sid);
+  if (known?.direction && known.direction !== 'inbound') {
+    options.logger('warn', 'inbound.rejected', { reason: 'outbound message', messageSid: sid });
+    return sendJson(res, 400, { error: 'MessageSid names an outbound message.' });
+  }
   await recordStatus(options, 'RECEIVED', sid, 'received', params, (_held, now) => inboundMessage(options.accountSid, params, now));
   options.logger('info', 'inbound', { messageSid: sid });
   res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8', 'content-length': Buffer.byteLength(EMPTY_TWIML) });

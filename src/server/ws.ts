@@ -7,7 +7,8 @@
  * (RATE_LIMITED), and an end (4403) when the caller's JWT expires.
  */
 import type { Server } from 'node:http';
-import { getOperationAST, GraphQLError, NoSchemaIntrospectionCustomRule, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { ApolloServerErrorCode } from '@apollo/server/errors';
+import { getOperationAST, getVariableValues, GraphQLError, NoSchemaIntrospectionCustomRule, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { Authenticator } from '../graphql/auth.js';
@@ -72,6 +73,11 @@ class Counts {
   }
 }
 
+/** The errors of a step that refused a document, with the code Apollo gives the same refusal over HTTP. */
+function coded(errors: readonly GraphQLError[], code: string): GraphQLError[] {
+  return errors.map((error) => new GraphQLError(error.message, { source: error.source, positions: error.positions, extensions: { ...error.extensions, code } }));
+}
+
 /** Node's timers hold at most about 24.8 days; a later expiry is waited for in steps. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -116,6 +122,8 @@ export function attachWebSocket(options: WebSocketOptions): WebSocketTransport {
           return false;
         }
         const extra = ctx.extra as Extra;
+        // Checking a JWT takes a moment: a socket that closed meanwhile must not be counted (its close came already).
+        if (ctx.extra.socket.readyState !== WebSocket.OPEN) return false;
         if (sockets.get(caller.id) >= options.maxSocketsPerCaller) {
           ctx.extra.socket.close(CloseCode.TooManySockets, `Too many connections: this caller may hold ${options.maxSocketsPerCaller} sockets`);
           return false;
@@ -141,17 +149,22 @@ export function attachWebSocket(options: WebSocketOptions): WebSocketTransport {
         const extra = ctx.extra as Extra;
         const caller = extra.caller;
         if (!caller || !extra.operations) return [new GraphQLError('Unauthorized')];
+        // graphql-ws frees an id when `complete` arrives, before its first execution has even started: a new
+        // operation under that id would run beside the old one, untracked. The id is free once the old one ended.
+        if (extra.operations.has(id)) return [gatewayError(ErrorCode.BadRequest, `Operation ${JSON.stringify(id.slice(0, 64))} is still running; use another id.`)];
         let document: DocumentNode;
         try {
           document = parse(payload.query, { maxTokens: LIMITS.maxTokens });
         } catch (error) {
-          return [error instanceof GraphQLError ? error : new GraphQLError('Syntax error')];
+          return coded([error instanceof GraphQLError ? error : new GraphQLError('Syntax error')], ApolloServerErrorCode.GRAPHQL_PARSE_FAILED);
         }
         const invalid = validate(schema, document, rules);
-        if (invalid.length > 0) return invalid;
+        if (invalid.length > 0) return coded(invalid, ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED);
         const operation = getOperationAST(document, payload.operationName);
-        if (!operation) return [new GraphQLError('Name the operation to run with operationName')];
+        if (!operation) return coded([new GraphQLError('Name the operation to run with operationName')], ApolloServerErrorCode.OPERATION_RESOLUTION_FAILURE);
         const variables = payload.variables ?? {};
+        const coercion = getVariableValues(schema, operation.variableDefinitions ?? [], variables, { maxErrors: 10 });
+        if (coercion.errors) return coded(coercion.errors, ApolloServerErrorCode.BAD_USER_INPUT);
         const tooExpensive = overBudget(schema, document, operation, variables, options.maxUpstreamCalls);
         if (tooExpensive) return [tooExpensive];
         if (operations.get(caller.id) >= options.maxSubscriptionsPerCaller) {

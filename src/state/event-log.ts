@@ -3,6 +3,7 @@
  * that a subscriber can resume from by cursor, and a publish/subscribe channel for what comes next. Verified
  * webhooks write to it; subscriptions will read it.
  */
+import { randomBytes } from 'node:crypto';
 import type { WireMessage, WireMessageStatus } from '../protocol/wire.js';
 import type { Awaitable } from './types.js';
 
@@ -46,13 +47,18 @@ export interface EventLog {
 export class MemoryEventLog implements EventLog {
   private readonly events: LoggedMessageEvent[] = [];
   private readonly listeners = new Set<(event: LoggedMessageEvent) => void>();
-  /** Sequence number of the next event; cursors are sequence numbers. */
+  /** Sequence number of the next event. */
   private next = 1;
+  /**
+   * Names this log in its cursors (`<epoch>.<sequence>`): a cursor from another process (a restarted gateway,
+   * another replica) is then recognised as not ours, CURSOR_EXPIRED, instead of being read as a position here.
+   */
+  private readonly epoch = randomBytes(4).toString('hex');
 
   constructor(private readonly capacity = 10_000) {}
 
   append(event: NewMessageEvent): LoggedMessageEvent {
-    const logged: LoggedMessageEvent = { ...event, cursor: String(this.next++) };
+    const logged: LoggedMessageEvent = { ...event, cursor: `${this.epoch}.${this.next++}` };
     this.events.push(logged);
     if (this.events.length > this.capacity) this.events.shift();
     for (const listener of this.listeners) listener(logged);
@@ -61,11 +67,12 @@ export class MemoryEventLog implements EventLog {
 
   after(cursor: string | null, limit: number): LoggedMessageEvent[] | null {
     if (cursor === null) return this.events.slice(0, limit);
-    if (!/^\d{1,15}$/.test(cursor) || Number(cursor) >= this.next) return null;
-    const oldest = this.events[0] ? Number(this.events[0].cursor) : this.next;
-    // Events after the cursor start at cursor + 1; if that one is gone, some were missed.
-    if (Number(cursor) + 1 < oldest) return null;
-    const start = Number(cursor) + 1 - oldest;
+    const [epoch, sequence] = cursor.split('.');
+    if (epoch !== this.epoch || !/^\d{1,15}$/.test(sequence ?? '') || Number(sequence) >= this.next) return null;
+    const oldest = this.next - this.events.length;
+    // Events after the cursor start at sequence + 1; if that one is gone, some were missed.
+    if (Number(sequence) + 1 < oldest) return null;
+    const start = Number(sequence) + 1 - oldest;
     return this.events.slice(start, start + limit);
   }
 

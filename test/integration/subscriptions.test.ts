@@ -155,6 +155,10 @@ describe('subscriptions over WebSocket', () => {
       expect(await firstErrorCode(client, { query: `{ ${aliases} }` })).toBe('QUERY_TOO_EXPENSIVE');
       expect(stack.emu.handler.totalCalls()).toBe(0);
       expect(await firstErrorCode(client, { query: 'subscription { messageStatusChanged(sid: "nope") { status } }' })).toBe('BAD_USER_INPUT');
+      // A caller's mistakes get the codes they get over HTTP, not a masked INTERNAL_SERVER_ERROR.
+      expect(await firstErrorCode(client, { query: 'subscription { messageEvents {' })).toBe('GRAPHQL_PARSE_FAILED');
+      expect(await firstErrorCode(client, { query: 'subscription { messageEvents { nope } }' })).toBe('GRAPHQL_VALIDATION_FAILED');
+      expect(await firstErrorCode(client, { query: 'subscription($after: String) { messageEvents(after: $after) { cursor } }', variables: { after: 5 } })).toBe('BAD_USER_INPUT');
     } finally {
       await client.dispose();
       await stack.stop();

@@ -144,6 +144,13 @@ export function eventLogContract(name: string, make: (capacity: number) => Event
       expect(await log.after('not-a-cursor', 10)).toBeNull();
       expect(await log.after('999999', 10)).toBeNull();
     });
+
+    it('does not read a cursor of another log (a restarted process, another store) as its own', async () => {
+      const [mine, other] = [make(10), make(10)];
+      for (let n = 1; n <= 3; n++) await mine.append(event(n));
+      const foreign = await other.append(event(9));
+      expect(await mine.after(foreign.cursor, 10)).toBeNull();
+    });
   });
 }
 

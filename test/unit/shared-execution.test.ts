@@ -43,4 +43,14 @@ describe('sharedSubscribe', () => {
     expect(results).toEqual([[2, 4], [2, 4], [2, 4], [3, 6]]);
     expect(counter.runs).toBe(4); // 2 payloads × 2 distinct variable sets, not 2 × 4 subscribers
   });
+
+  it('stays correct past the documents it keeps per payload (subscribers that all differ cost what they would unshared)', async () => {
+    const counter = { runs: 0 };
+    const subscribe = sharedSubscribe();
+    const ticks = schema(counter);
+    const times = Array.from({ length: 40 }, (_, i) => i + 1);
+    const results = await Promise.all(times.map(async (t) => collect(await subscribe({ schema: ticks, document: parse('subscription($t: Int) { tick(times: $t) }'), variableValues: { t } }))));
+    expect(results).toEqual(times.map((t) => [t, 2 * t]));
+    expect(counter.runs).toBe(80);
+  });
 });
