@@ -73,6 +73,8 @@ export interface Config {
   maxSocketsPerCaller: number;
   /** Operations one caller may have running over WebSockets at once (subscriptions, mostly). */
   maxSubscriptionsPerCaller: number;
+  /** Serve an Apollo Federation 2 subgraph (`_service`, `_entities`, `Message @key(fields: "sid")`) instead of a plain schema. */
+  federation: boolean;
 }
 
 /** A configuration error; its message is the one line printed at start-up. */
@@ -139,6 +141,13 @@ function httpUrl(env: Env, name: string): string | null {
     throw new ConfigError(`${name} must be an http(s) URL without credentials, got "${value}"`);
   }
   return value.replace(/\/+$/, '');
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const value = text(env, name);
+  if (value === null) return fallback;
+  if (value !== 'true' && value !== 'false') throw new ConfigError(`${name} must be "true" or "false", got "${value}"`);
+  return value === 'true';
 }
 
 function list(env: Env, name: string): string[] {
@@ -221,6 +230,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     maxConnections: integer(env, 'MAX_CONNECTIONS', DEFAULT_MAX_CONNECTIONS, 1, 1_000_000),
     maxSocketsPerCaller: integer(env, 'MAX_SOCKETS_PER_CALLER', DEFAULT_MAX_SOCKETS_PER_CALLER, 1, 1_000_000),
     maxSubscriptionsPerCaller: integer(env, 'MAX_SUBSCRIPTIONS_PER_CALLER', DEFAULT_MAX_SUBSCRIPTIONS_PER_CALLER, 1, 1_000_000),
+    federation: flag(env, 'FEDERATION', false),
   };
   return Object.freeze(config);
 }

@@ -40,6 +40,13 @@ const CALLS: Readonly<Record<string, number>> = {
   'Mutation.deleteMessage': 1,
 };
 
+/**
+ * Fields that return one item per element of a list argument, each item costing one call: a federation
+ * router's `_entities` (FEDERATION=true) fetches one message per representation at most (the loader fetches
+ * each SID once). Their items count as messages asked for, too.
+ */
+const PER_ITEM: Readonly<Record<string, string>> = { 'Query._entities': 'representations' };
+
 /** The list fields of a connection: as many items as the `first` of the field that returned it. */
 const PAGE_LISTS: ReadonlySet<string> = new Set(['MessageConnection.edges', 'MessageConnection.nodes']);
 
@@ -78,9 +85,10 @@ export function estimateCost(
     const name = `${type.name}.${field.name}`;
     const own = CALLS[name] ?? 0;
     const child = typeOf(getNamedType(field.type).name, type);
-    if (!selection.selectionSet || !child) return own;
     const childPageSize = name === 'Query.messages' ? pageSizeOf(field, selection, values) : pageSize;
-    const perItem = objectCost(selection.selectionSet, child, childPageSize);
+    const perItem = selection.selectionSet && child ? objectCost(selection.selectionSet, child, childPageSize) : 0;
+    const items = PER_ITEM[name] === undefined ? null : itemCount(field, selection, PER_ITEM[name], values);
+    if (items !== null) return own + items * (1 + perItem);
     return own + (PAGE_LISTS.has(name) ? pageSize * perItem : perItem);
   };
 
@@ -120,7 +128,9 @@ export function estimateCost(
         const key = selection.alias?.value ?? selection.name.value;
         rootFields.set(key, Math.max(rootFields.get(key) ?? 0, fieldCost(selection, type, 0)));
         const field = isObjectType(type) ? type.getFields()[selection.name.value] : undefined;
-        if (field && `${type.name}.${field.name}` === 'Query.messages') rootPages.set(key, pageSizeOf(field, selection, values));
+        const name = field ? `${type.name}.${field.name}` : '';
+        if (field && name === 'Query.messages') rootPages.set(key, pageSizeOf(field, selection, values));
+        else if (field && PER_ITEM[name] !== undefined) rootPages.set(key, itemCount(field, selection, PER_ITEM[name], values));
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         const condition = typeOf(selection.typeCondition?.name.value, type);
         if (condition) collectRoot(selection.selectionSet, condition);
@@ -143,7 +153,7 @@ export function estimateCost(
 /** What an operation can cost: Twilio calls, and messages in the answer. */
 export interface Cost {
   calls: number;
-  /** Messages the operation's `messages` fields ask for in all (each is a few hundred bytes of answer). */
+  /** Messages the operation's `messages` fields (and `_entities` representations) ask for in all (each is a few hundred bytes of answer). */
   messages: number;
 }
 
@@ -160,6 +170,16 @@ function pageSizeOf(field: GraphQLField<unknown, unknown>, node: FieldNode, vari
   }
   if (first === null || first === undefined) return DEFAULT_PAGE_SIZE;
   return typeof first === 'number' && first > 0 ? Math.min(first, MAX_PAGE_SIZE) : 0;
+}
+
+/** How many elements a field's list `argument` holds; 0 when it does not coerce (the field then fails before its resolver runs). */
+function itemCount(field: GraphQLField<unknown, unknown>, node: FieldNode, argument: string, variables: Readonly<Record<string, unknown>>): number {
+  try {
+    const value: unknown = getArgumentValues(field, node, { ...variables })[argument];
+    return Array.isArray(value) ? value.length : 0;
+  } catch {
+    return 0;
+  }
 }
 
 /** The error of an operation over budget, before any call or when the budget runs out during execution. */

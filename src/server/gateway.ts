@@ -11,6 +11,7 @@ import { isLoopbackHost, type Config } from '../config.js';
 import { createApollo } from '../graphql/apollo.js';
 import { resolvers } from '../graphql/resolvers/index.js';
 import { executableSchema } from '../graphql/schema.js';
+import { subgraphSchema } from '../graphql/federation.js';
 import { eventMessages } from '../graphql/event-messages.js';
 import { statusPoller } from '../graphql/status-poller.js';
 import { createAuthenticator } from '../graphql/auth.js';
@@ -122,7 +123,9 @@ export function createGateway(config: Readonly<Config>, options: GatewayOptions 
    */
   const publicHosts = config.publicUrl ? [new URL(config.publicUrl).hostname] : [];
   const hostAllowed = (header: string | undefined): boolean => config.production || isLocalHostHeader(header, publicHosts);
-  const schema = executableSchema(options.resolvers ?? resolvers);
+  // FEDERATION=true: the same API as an Apollo Federation 2 subgraph; one schema for HTTP and WebSocket alike.
+  const schemaResolvers = options.resolvers ?? resolvers;
+  const schema = config.federation ? subgraphSchema(schemaResolvers, { serviceSdl: config.introspection }) : executableSchema(schemaResolvers);
   const apollo = createApollo({ schema, landingPage, introspection: config.introspection, maxUpstreamCalls: config.maxUpstreamCallsPerRequest, logger });
   const cors = corsHandler(config.corsOrigins);
   const authenticate = createAuthenticator(config.auth);

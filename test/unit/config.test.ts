@@ -13,6 +13,7 @@ describe('loadConfig', () => {
     expect(config.sendRateLimitPerMinute).toBe(DEFAULT_SEND_RATE_LIMIT);
     expect(config.twilio.maxConcurrency).toBe(DEFAULT_TWILIO_MAX_CONCURRENCY);
     expect(config.corsOrigins).toEqual(['http://localhost:*', 'http://127.0.0.1:*']);
+    expect(config.federation).toBe(false);
     expect(Object.isFrozen(config)).toBe(true);
   });
 
@@ -39,6 +40,7 @@ describe('loadConfig', () => {
     expect(loadConfig({ HOST: '::1' }).host).toBe('::1');
     expect(loadConfig({}).maxUpstreamCallsPerRequest).toBe(200);
     expect(loadConfig({ MAX_SOCKETS_PER_CALLER: '3' })).toMatchObject({ maxConnections: 10_000, maxSocketsPerCaller: 3, maxSubscriptionsPerCaller: 500 });
+    expect([loadConfig({ FEDERATION: 'true' }).federation, loadConfig({ FEDERATION: 'false' }).federation]).toEqual([true, false]);
   });
 
   it.each([
@@ -65,6 +67,7 @@ describe('loadConfig', () => {
     [{ PUBLIC_URL: 'not a url' }, 'PUBLIC_URL'],
     [{ GATEWAY_JWKS_URL: 'nope' }, 'GATEWAY_JWKS_URL'],
     [{ GATEWAY_INTROSPECTION: 'yes' }, 'GATEWAY_INTROSPECTION'],
+    [{ FEDERATION: 'yes' }, 'FEDERATION'],
   ])('refuses %j with a one-line error naming %s', (env, variable) => {
     let error: unknown;
     try {
