@@ -5,6 +5,7 @@
  * subscribers on all of them, in the same order. Pub/sub alone would lose what is published while a
  * replica is disconnected; the stream does not.
  */
+import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { EventLog, LoggedMessageEvent, NewMessageEvent } from '../event-log.js';
 import type { Keys } from './connection.js';
@@ -16,15 +17,16 @@ const BLOCK_MS = 2_000;
 
 type Entry = [id: string, fields: string[]];
 
-function parse([id, fields]: Entry): LoggedMessageEvent {
-  return { ...(JSON.parse(fields[1] ?? '{}') as NewMessageEvent), cursor: id };
-}
+/** A short name of the stream, in every cursor: stream ids are times, so two streams can hold the same one. */
+const nameOf = (stream: string): string => createHash('sha256').update(stream).digest('hex').slice(0, 8);
 
 /** The event log shared by every replica. Its reader runs from construction; `close()` stops it. */
 export class RedisEventLog implements EventLog {
   private readonly listeners = new Set<(event: LoggedMessageEvent) => void>();
   private readonly reader: Redis;
   private closed = false;
+  /** Cursors are `<stream name>.<stream id>`. */
+  private readonly name: string;
 
   /**
    * @param redis the shared connection, for appends and reads.
@@ -36,6 +38,7 @@ export class RedisEventLog implements EventLog {
     private readonly capacity = 10_000,
     blocking: () => Redis = () => redis.duplicate(),
   ) {
+    this.name = nameOf(keys.events);
     // Read from now on, before anyone subscribes: a subscriber then gets every event appended after it
     // subscribed, which is what `after` and the live feed together rely on.
     this.reader = blocking();
@@ -44,22 +47,27 @@ export class RedisEventLog implements EventLog {
 
   async append(event: NewMessageEvent): Promise<LoggedMessageEvent> {
     const id = await this.redis.xadd(this.keys.events, 'MAXLEN', String(this.capacity), '*', 'e', JSON.stringify(event));
-    return { ...event, cursor: id! };
+    return { ...event, cursor: `${this.name}.${id!}` };
   }
 
   async after(cursor: string | null, limit: number): Promise<LoggedMessageEvent[] | null> {
-    if (cursor === null) return ((await this.redis.xrange(this.keys.events, '-', '+', 'COUNT', limit)) as Entry[]).map(parse);
-    if (!STREAM_ID.test(cursor)) return null;
+    if (cursor === null) return ((await this.redis.xrange(this.keys.events, '-', '+', 'COUNT', limit)) as Entry[]).map((entry) => this.parse(entry));
+    const [name, id] = cursor.split('.');
+    if (name !== this.name || !STREAM_ID.test(id ?? '')) return null;
     // In one transaction: whether the cursor's own event is still kept (else some after it may be gone), and what follows.
-    const results = await this.redis.multi().xrange(this.keys.events, cursor, cursor).xrange(this.keys.events, `(${cursor}`, '+', 'COUNT', limit).exec();
+    const results = await this.redis.multi().xrange(this.keys.events, id!, id!).xrange(this.keys.events, `(${id!}`, '+', 'COUNT', limit).exec();
     if (!results || results.some(([error]) => error)) throw new Error('The event log could not be read');
     const [self, following] = results.map(([, value]) => value as Entry[]);
-    return self!.length === 1 ? following!.map(parse) : null;
+    return self!.length === 1 ? following!.map((entry) => this.parse(entry)) : null;
   }
 
   subscribe(listener: (event: LoggedMessageEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  private parse([id, fields]: Entry): LoggedMessageEvent {
+    return { ...(JSON.parse(fields[1] ?? '{}') as NewMessageEvent), cursor: `${this.name}.${id}` };
   }
 
   /** Stops the live feed and closes its connection. */
@@ -82,7 +90,7 @@ export class RedisEventLog implements EventLog {
         const batch = (await reader.xread('COUNT', 1_000, 'BLOCK', BLOCK_MS, 'STREAMS', this.keys.events, last)) as Array<[string, Entry[]]> | null;
         for (const entry of batch?.[0]?.[1] ?? []) {
           last = entry[0];
-          const event = parse(entry);
+          const event = this.parse(entry);
           for (const listener of this.listeners) listener(event);
         }
       } catch {
