@@ -1,6 +1,6 @@
 /**
  * The event log on a Redis Stream: `XADD` with an exact `MAXLEN` keeps the last `capacity` events, a stream
- * id is the cursor, and every replica reads the stream in order (`XREAD BLOCK`) to feed its own subscribers.
+ * id (named by its stream) is the cursor, and every replica reads the stream in order (`XREAD BLOCK`) to feed its own subscribers.
  * A subscriber can therefore resume on any replica, and an event appended on one replica reaches
  * subscribers on all of them, in the same order. Pub/sub alone would lose what is published while a
  * replica is disconnected; the stream does not.
