@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import twilio from 'twilio';
-import { startEmulator, twilioClientFor } from '../support/emulator.js';
+import { basicAuth, startEmulator, twilioClientFor } from '../support/emulator.js';
 
 type Emu = Awaited<ReturnType<typeof startEmulator>>;
 const NUMBER = '+15005550006';
@@ -23,7 +23,7 @@ async function restError(promise: Promise<unknown>): Promise<{ status: number; c
 }
 
 function basic(emu: Emu): string {
-  return `Basic ${Buffer.from(`${emu.account.accountSid}:${emu.account.authToken}`).toString('base64')}`;
+  return basicAuth(emu.account);
 }
 
 describe('IncomingPhoneNumbers (driven by twilio-node)', () => {

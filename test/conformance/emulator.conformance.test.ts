@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import twilio from 'twilio';
 import { mediaBytes } from '../../src/emulator/media-bytes.js';
 import { computeSignature } from '../../src/protocol/signature.js';
-import { startEmulator, twilioClientFor } from '../support/emulator.js';
+import { basicAuth, startEmulator, twilioClientFor } from '../support/emulator.js';
 
 type Emu = Awaited<ReturnType<typeof startEmulator>>;
 const FROM = '+15005550006';
@@ -58,7 +58,7 @@ describe('emulator conformance (driven by twilio-node)', () => {
     const message = await client.messages.create({ to: '+14155550109', from: FROM, mediaUrl: ['https://example.com/pic.png'] });
     const [media] = await client.messages(message.sid).media.list();
     const contentUrl = `${emu.url}/2010-04-01/Accounts/${emu.account.accountSid}/Messages/${message.sid}/Media/${media!.sid}`;
-    const authorization = `Basic ${Buffer.from(`${emu.account.accountSid}:${emu.account.authToken}`).toString('base64')}`;
+    const authorization = basicAuth(emu.account);
     const storageCalls = () => emu.handler.calls.get('FetchMediaStorage') ?? 0;
     const before = storageCalls();
 
@@ -103,7 +103,7 @@ describe('emulator conformance (driven by twilio-node)', () => {
       errorCode: null,
     });
     const raw = await fetch(`${emu.url}/2010-04-01/Accounts/${emu.account.accountSid}/Messages/${created.sid}.json`, {
-      headers: { authorization: `Basic ${Buffer.from(`${emu.account.accountSid}:${emu.account.authToken}`).toString('base64')}` },
+      headers: { authorization: basicAuth(emu.account) },
     }).then((r) => r.json() as Promise<Record<string, unknown>>);
     expect(Object.keys(raw).sort()).toEqual([
       'account_sid', 'api_version', 'body', 'date_created', 'date_sent', 'date_updated', 'direction', 'error_code',

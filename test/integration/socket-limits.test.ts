@@ -5,6 +5,7 @@
 import type { Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { gql, startWiredStack, type Stack } from '../support/gateway.js';
+import { basicAuth } from '../support/emulator.js';
 import { startJwks } from '../support/jwt.js';
 import { firstErrorCode, nextClose, until, wsClient } from '../support/ws.js';
 
@@ -170,10 +171,10 @@ describe('fan-out', () => {
     try {
       const { cursors, fetches } = await fanOut(stack, async () => {
         // Sent by someone else on the account, with its callbacks pointed at the gateway.
-        const { accountSid, authToken } = stack.emu.account;
+        const { accountSid } = stack.emu.account;
         const response = await fetch(`${stack.emu.url}/2010-04-01/Accounts/${accountSid}/Messages.json`, {
           method: 'POST',
-          headers: { authorization: `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+          headers: { authorization: basicAuth(stack.emu.account), 'content-type': 'application/x-www-form-urlencoded' },
           body: new URLSearchParams({ To: '+14155550100', From: '+15005550006', Body: 'elsewhere', StatusCallback: `${stack.url}/twilio/status-callback` }).toString(),
         });
         expect(response.status).toBe(201);

@@ -4,6 +4,7 @@
  * cost, masking) applied to sockets too.
  */
 import { gql, startStack, startWiredStack } from '../support/gateway.js';
+import { basicAuth } from '../support/emulator.js';
 import { firstErrorCode, until, wsClient } from '../support/ws.js';
 
 describe('subscriptions over WebSocket', () => {
@@ -87,7 +88,7 @@ describe('subscriptions over WebSocket', () => {
       const response = await fetch(`${stack.emu.url}/emulator/inbound`, {
         method: 'POST',
         headers: {
-          authorization: `Basic ${Buffer.from(`${stack.emu.account.accountSid}:${stack.emu.account.authToken}`).toString('base64')}`,
+          authorization: basicAuth(stack.emu.account),
           'content-type': 'application/x-www-form-urlencoded',
         },
         body: new URLSearchParams({ From: '+14155550111', To: '+15005550006', Body: `m${n}` }).toString(),

@@ -5,6 +5,7 @@
 import { computeSignature } from '../../src/protocol/signature.js';
 import { EMPTY_TWIML } from '../../src/server/webhooks.js';
 import { gql, startStack, startWiredStack } from '../support/gateway.js';
+import { basicAuth } from '../support/emulator.js';
 
 type Stack = Awaited<ReturnType<typeof startStack>>;
 const sid = (n: number) => `SM${String(n).padStart(32, 'a')}`;
@@ -109,7 +110,7 @@ describe('status callbacks wired to the gateway itself', () => {
       const injected = await fetch(`${emu.url}/emulator/inbound`, {
         method: 'POST',
         headers: {
-          authorization: `Basic ${Buffer.from(`${emu.account.accountSid}:${emu.account.authToken}`).toString('base64')}`,
+          authorization: basicAuth(emu.account),
           'content-type': 'application/x-www-form-urlencoded',
         },
         body: new URLSearchParams({ From: '+14155550111', To: '+15005550006', Body: 'Hello' }).toString(),

@@ -20,3 +20,7 @@ export function twilioClientFor(emulator: Emulator, credentials?: { username: st
   client.api.baseUrl = emulator.url;
   return client;
 }
+
+/** The `Authorization` header of Twilio's Basic auth for an account (what the twilio client sends). */
+export const basicAuth = (account: { accountSid: string; authToken: string }): string =>
+  `Basic ${Buffer.from(`${account.accountSid}:${account.authToken}`).toString('base64')}`;
