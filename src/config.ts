@@ -73,6 +73,8 @@ export interface Config {
   maxSocketsPerCaller: number;
   /** Operations one caller may have running over WebSockets at once (subscriptions, mostly). */
   maxSubscriptionsPerCaller: number;
+  /** Shared state for several replicas (REDIS_URL, REDIS_KEY_PREFIX); null: everything in this process's memory. */
+  redis: { url: string; keyPrefix: string } | null;
   /** Serve an Apollo Federation 2 subgraph (`_service`, `_entities`, `Message @key(fields: "sid")`) instead of a plain schema. */
   federation: boolean;
 }
@@ -128,6 +130,22 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
     throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${value}"`);
   }
   return Number(value);
+}
+
+/** REDIS_URL (redis:// or rediss://, a password in it allowed and never echoed) and its key prefix. */
+function redisConfig(env: Env): Config['redis'] {
+  const url = text(env, 'REDIS_URL');
+  const keyPrefix = text(env, 'REDIS_KEY_PREFIX') ?? 'twilio-gateway:';
+  if (!/^[\x21-\x7e]{1,100}$/.test(keyPrefix)) throw new ConfigError('REDIS_KEY_PREFIX must be 1 to 100 visible ASCII characters');
+  if (url === null) return null;
+  let protocol = '';
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    // Reported below, without the value: it may hold a password.
+  }
+  if (protocol !== 'redis:' && protocol !== 'rediss:') throw new ConfigError('REDIS_URL must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379');
+  return { url, keyPrefix };
 }
 
 function httpUrl(env: Env, name: string): string | null {
@@ -230,6 +248,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     maxConnections: integer(env, 'MAX_CONNECTIONS', DEFAULT_MAX_CONNECTIONS, 1, 1_000_000),
     maxSocketsPerCaller: integer(env, 'MAX_SOCKETS_PER_CALLER', DEFAULT_MAX_SOCKETS_PER_CALLER, 1, 1_000_000),
     maxSubscriptionsPerCaller: integer(env, 'MAX_SUBSCRIPTIONS_PER_CALLER', DEFAULT_MAX_SUBSCRIPTIONS_PER_CALLER, 1, 1_000_000),
+    redis: redisConfig(env),
     federation: flag(env, 'FEDERATION', false),
   };
   return Object.freeze(config);

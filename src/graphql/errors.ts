@@ -7,6 +7,7 @@
 import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from '../telemetry/log.js';
+import { OutcomeUnknownError, StateUnavailableError } from '../state/types.js';
 import { TwilioApiError, UpstreamCode, UpstreamError } from '../twilio/errors.js';
 
 /** The `extensions.code`s of top-level errors: Twilio's failures, and the gateway's own. */
@@ -18,6 +19,8 @@ export const ErrorCode = {
   QueryTooExpensive: 'QUERY_TOO_EXPENSIVE',
   /** A subscription's `after` is older than the event log keeps. */
   CursorExpired: 'CURSOR_EXPIRED',
+  /** REDIS_URL is configured but Redis cannot be reached: sends are refused rather than risk a duplicate. */
+  StateUnavailable: 'STATE_UNAVAILABLE',
   /** The HTTP request itself was wrong: a body that is not JSON. */
   BadRequest: 'BAD_REQUEST',
   PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
@@ -54,6 +57,15 @@ export function fromUpstream(error: unknown): GraphQLError | null {
   return null;
 }
 
+/** A failure of the shared state as the caller sees it, or null for anything else. */
+function fromState(error: unknown): GraphQLError | null {
+  if (error instanceof StateUnavailableError) {
+    return gatewayError(ErrorCode.StateUnavailable, 'The gateway\'s shared state (Redis) is unavailable: nothing was sent. Retry shortly.', { retryAfter: 1 });
+  }
+  if (error instanceof OutcomeUnknownError) return gatewayError(ErrorCode.SendOutcomeUnknown, error.message);
+  return null;
+}
+
 /** Codes whose messages we (or graphql-js, about the document) wrote, and may show. INTERNAL_SERVER_ERROR is never one. */
 const SAFE_CODES: ReadonlySet<string> = new Set([
   ...Object.values(ErrorCode).filter((code) => code !== ErrorCode.InternalServerError),
@@ -76,7 +88,7 @@ function madeOnPurpose(error: unknown): boolean {
 
 /** Masks every error we did not make on purpose: no stack, no upstream text, no internals. Masked ones are logged. */
 export function formatError(formatted: GraphQLFormattedError, logger: Logger, error: unknown): GraphQLFormattedError {
-  const upstream = fromUpstream(unwrapResolverError(error));
+  const upstream = fromUpstream(unwrapResolverError(error)) ?? fromState(unwrapResolverError(error));
   if (upstream) return { message: upstream.message, path: formatted.path, locations: formatted.locations, extensions: upstream.extensions };
   const code = formatted.extensions?.['code'];
   if (typeof code === 'string' && SAFE_CODES.has(code) && madeOnPurpose(error)) {

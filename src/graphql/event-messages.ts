@@ -15,8 +15,9 @@ export interface DeliveredEvent {
   cursor: string;
   type: MessageEventType;
   /**
-   * The message, as Twilio has it now but never behind the event's status (the status board accepted that
-   * status, so it stands unless Twilio is further along).
+   * The message as of the event, with the event's status: a subscriber resuming with `after` sees each step as
+   * it happened, not every step with the latest status. A message the gateway did not know is Twilio's answer,
+   * never behind the event's status.
    */
   message: WireMessage;
   /** ISO 8601. */
@@ -29,6 +30,14 @@ export interface EventMessages {
   at(event: LoggedMessageEvent): Promise<DeliveredEvent | null>;
 }
 
+/** Messages as of an event: their status is the event's, not overlaid with the status board's latest. */
+const asOfEvent = new WeakSet<WireMessage>();
+
+/** True for a message that an event delivered (its status is the event's own). */
+export function isEventMessage(message: WireMessage): boolean {
+  return asOfEvent.has(message);
+}
+
 /** Events whose message is kept; a subscriber further behind than this asks Twilio again, which is correct, only slower. */
 const DEFAULT_CAPACITY = 4_096;
 
@@ -39,13 +48,14 @@ const DEFAULT_CAPACITY = 4_096;
 export function eventMessages(twilio: () => TwilioMessages, snapshots: MessageSnapshots, capacity = DEFAULT_CAPACITY): EventMessages {
   const recent = new Map<string, Promise<DeliveredEvent | null>>();
   const fetch = async (event: LoggedMessageEvent): Promise<DeliveredEvent | null> => {
-    let message = event.message;
+    let message = event.message ? { ...event.message, status: event.status } : null;
     if (!message) {
       const fetched = await twilio().fetchMessage(event.messageSid);
       if (!fetched) return null;
       message = { ...fetched, status: fetched.status ? laterStatus(event.status, fetched.status) : event.status };
       await snapshots.put(message);
     }
+    asOfEvent.add(message);
     return { cursor: event.cursor, type: event.type, message, occurredAt: new Date(event.occurredAt).toISOString() };
   };
   return {

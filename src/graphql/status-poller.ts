@@ -7,6 +7,7 @@
 import { FINAL_STATUSES } from '../protocol/lifecycle.js';
 import type { EventLog } from '../state/event-log.js';
 import type { MessageSnapshots } from '../state/message-snapshots.js';
+import type { PollLeases } from '../state/poll-leases.js';
 import type { StatusBoard } from '../state/status-board.js';
 import type { Logger } from '../telemetry/log.js';
 import type { TwilioMessages } from '../twilio/messages.js';
@@ -15,12 +16,14 @@ import type { TwilioMessages } from '../twilio/messages.js';
 export interface StatusPoller {
   /** Watches `sid` until the returned function is called (by every watcher) or the message is final. */
   watch(sid: string): () => void;
+  /** Stops every poll (the gateway is stopping). */
+  stop(): void;
 }
 
 const MAX_BACKOFF = 16;
 
 /** A poller asking `twilio` every `intervalMs` (and less often while nothing changes). */
-export function statusPoller(options: { twilio: () => TwilioMessages; statusBoard: StatusBoard; eventLog: EventLog; snapshots: MessageSnapshots; intervalMs: number; logger: Logger }): StatusPoller {
+export function statusPoller(options: { twilio: () => TwilioMessages; statusBoard: StatusBoard; eventLog: EventLog; snapshots: MessageSnapshots; leases: PollLeases; intervalMs: number; logger: Logger }): StatusPoller {
   const watched = new Map<string, { watchers: number; timer: NodeJS.Timeout | null; backoff: number }>();
   const schedule = (sid: string): void => {
     const entry = watched.get(sid);
@@ -32,6 +35,11 @@ export function statusPoller(options: { twilio: () => TwilioMessages; statusBoar
     const entry = watched.get(sid);
     if (!entry) return;
     try {
+      // Another replica watching the same message may have polled it this round; its result reaches us as an event.
+      if (!(await options.leases.acquire(sid, options.intervalMs * entry.backoff * 0.9))) {
+        entry.backoff = Math.min(MAX_BACKOFF, entry.backoff * 2);
+        return schedule(sid);
+      }
       const message = await options.twilio().fetchMessage(sid);
       if (!message?.status) return void watched.delete(sid);
       const recorded = await options.statusBoard.record(sid, message.status);
@@ -49,6 +57,10 @@ export function statusPoller(options: { twilio: () => TwilioMessages; statusBoar
     schedule(sid);
   };
   return {
+    stop() {
+      for (const entry of watched.values()) if (entry.timer) clearTimeout(entry.timer);
+      watched.clear();
+    },
     watch(sid) {
       const entry = watched.get(sid);
       if (entry) entry.watchers++;

@@ -18,6 +18,7 @@ import { createAuthenticator } from '../graphql/auth.js';
 import { createContext, type GatewayContext, type Services } from '../graphql/context.js';
 import { isLocalHostHeader, originMatcher, sendJson } from '../http.js';
 import { createMemoryState } from '../state/memory.js';
+import { createRedisState } from '../state/redis/state.js';
 import { jsonLogger, type Logger } from '../telemetry/log.js';
 import type { Resolvers } from '../__generated__/resolvers.js';
 import { createTwilioHttp, type TwilioHttpOptions } from '../twilio/http.js';
@@ -87,7 +88,8 @@ export function createGateway(config: Readonly<Config>, options: GatewayOptions 
     const port = url.slice(url.lastIndexOf(':'));
     return isLoopbackHost(config.host) || config.host === '0.0.0.0' ? [url, `http://localhost${port}`] : [url];
   };
-  const state = createMemoryState(config);
+  // REDIS_URL: every replica shares idempotency keys, send budgets, statuses and events; else this process holds them.
+  const state = config.redis ? createRedisState({ ...config.redis, sendRateLimitPerMinute: config.sendRateLimitPerMinute, logger }) : createMemoryState(config);
   const services: Services = {
     upstream,
     ...state,
@@ -97,6 +99,7 @@ export function createGateway(config: Readonly<Config>, options: GatewayOptions 
       statusBoard: state.statusBoard,
       eventLog: state.eventLog,
       snapshots: state.snapshots,
+      leases: state.pollLeases,
       intervalMs: config.statusPollIntervalMs,
       logger,
     }),
@@ -143,7 +146,11 @@ export function createGateway(config: Readonly<Config>, options: GatewayOptions 
     }
     const path = (req.url ?? '/').split('?')[0]!;
     if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
-    if (path === '/readyz') return (await ready()) ? sendJson(res, 200, { status: 'ready' }) : sendJson(res, 503, { status: 'upstream unavailable' });
+    if (path === '/readyz') {
+      // Without its shared state a replica would refuse every send: the load balancer should send traffic elsewhere.
+      if (!state.ready()) return sendJson(res, 503, { status: 'state unavailable' });
+      return (await ready()) ? sendJson(res, 200, { status: 'ready' }) : sendJson(res, 503, { status: 'upstream unavailable' });
+    }
     if (path === STATUS_CALLBACK_PATH) return handleStatusCallback(req, res, webhooks);
     if (path === INBOUND_PATH) return handleInbound(req, res, webhooks);
     if (path.startsWith(MEDIA_PATH)) return serveMedia(req, res, media, new TwilioMessages(upstream), logger);
@@ -219,6 +226,8 @@ export function createGateway(config: Readonly<Config>, options: GatewayOptions 
         clearTimeout(deadline);
       }
       await apollo.stop();
+      services.statusPoller.stop();
+      await state.close();
       upstream.close();
     },
   };

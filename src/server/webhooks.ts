@@ -11,6 +11,7 @@ import { toRfc2822 } from '../protocol/dates.js';
 import { accountPath, API_VERSION, httpUrl, MESSAGE_SID, type WireMessage, type WireMessageStatus } from '../protocol/wire.js';
 import type { EventLog, MessageEventType } from '../state/event-log.js';
 import type { MessageSnapshots } from '../state/message-snapshots.js';
+import { StateUnavailableError } from '../state/types.js';
 import type { StatusBoard } from '../state/status-board.js';
 import type { Logger } from '../telemetry/log.js';
 
@@ -100,6 +101,21 @@ async function recordStatus(
   return recorded.status;
 }
 
+/**
+ * Runs `record`; when the shared state cannot be reached, answers 503 (Twilio then tries the number's fallback
+ * URL, or a retry its callback URL asks for) and gives null.
+ */
+async function stateAnswer<T>(res: ServerResponse, record: () => Promise<T>): Promise<T | null> {
+  try {
+    return await record();
+  } catch (error) {
+    if (!(error instanceof StateUnavailableError)) throw error;
+    res.setHeader('retry-after', '1');
+    sendJson(res, 503, { error: 'The gateway\'s shared state is unavailable; retry shortly.' });
+    return null;
+  }
+}
+
 /** The message a status callback is about, from its last snapshot: the status held, the callback's error code. */
 async function afterCallback(options: WebhookOptions, sid: string, held: WireMessageStatus, params: Record<string, string>, now: number): Promise<WireMessage | null> {
   const known = await options.snapshots.get(sid);
@@ -132,7 +148,8 @@ export async function handleStatusCallback(req: IncomingMessage, res: ServerResp
     options.logger('warn', 'status_callback.rejected', { reason: 'malformed', messageSidLength: sid.length, status: status.slice(0, 32) });
     return sendJson(res, 400, { error: 'MessageSid must be SM or MM and 32 hex digits, and MessageStatus a Twilio message status.' });
   }
-  const held = await recordStatus(options, 'STATUS_CHANGED', sid, status, params, (held, now) => afterCallback(options, sid, held, params, now));
+  const held = await stateAnswer(res, () => recordStatus(options, 'STATUS_CHANGED', sid, status, params, (held, now) => afterCallback(options, sid, held, params, now)));
+  if (held === null) return;
   options.logger('info', 'status_callback', { messageSid: sid, reported: status, status: held });
   options.onStatusCallback?.(params);
   res.writeHead(204).end();
@@ -178,7 +195,8 @@ export async function handleInbound(req: IncomingMessage, res: ServerResponse, o
     options.logger('warn', 'inbound.rejected', { reason: 'outbound message', messageSid: sid });
     return sendJson(res, 400, { error: 'MessageSid names an outbound message.' });
   }
-  await recordStatus(options, 'RECEIVED', sid, 'received', params, (_held, now) => inboundMessage(options.accountSid, params, now));
+  const held = await stateAnswer(res, () => recordStatus(options, 'RECEIVED', sid, 'received', params, (_held, now) => inboundMessage(options.accountSid, params, now)));
+  if (held === null) return;
   options.logger('info', 'inbound', { messageSid: sid });
   res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8', 'content-length': Buffer.byteLength(EMPTY_TWIML) });
   res.end(EMPTY_TWIML);

@@ -2,6 +2,7 @@
 import { MemoryEventLog, type EventLog } from './event-log.js';
 import { MemoryMessageSnapshots, type MessageSnapshots } from './message-snapshots.js';
 import { MemoryIdempotencyStore, type IdempotencyStore } from './idempotency.js';
+import { soleReplica, type PollLeases } from './poll-leases.js';
 import { MemorySendRateLimiter, type SendRateLimits } from './rate-limit.js';
 import { MemoryStatusBoard, type StatusBoard } from './status-board.js';
 
@@ -16,6 +17,12 @@ export interface State {
   eventLog: EventLog;
   /** The last full copy of recent messages, which events carry. */
   snapshots: MessageSnapshots;
+  /** Which replica polls a watched message. */
+  pollLeases: PollLeases;
+  /** False while a shared store cannot be reached (the gateway is then not ready). */
+  ready(): boolean;
+  /** Lets go of connections and readers. */
+  close(): Promise<void>;
 }
 
 /** State in memory, with the configured send budget per caller per minute. */
@@ -26,5 +33,8 @@ export function createMemoryState(options: { sendRateLimitPerMinute: number }): 
     statusBoard: new MemoryStatusBoard(),
     eventLog: new MemoryEventLog(),
     snapshots: new MemoryMessageSnapshots(),
+    pollLeases: soleReplica,
+    ready: () => true,
+    close: async () => {},
   };
 }

@@ -19,10 +19,14 @@ export interface Recorded {
 export interface StatusBoard {
   /**
    * Records a reported status; gives the status the board holds afterwards (the later of the two) and whether it
-   * moved, in one step, so that of two callbacks racing only the one that moved it publishes an event.
+   * moved, in one step, so that of two callbacks racing only the one that moved it publishes an event. A shared
+   * store that cannot be reached throws StateUnavailableError.
    */
   record(sid: string, status: WireMessageStatus): Awaitable<Recorded>;
-  /** The latest reported status, if any callback came for this message. */
+  /**
+   * The latest reported status, if any callback came for this message. Never fails: a shared store that cannot
+   * be reached knows nothing, and reads go on with Twilio's answer.
+   */
   get(sid: string): Awaitable<WireMessageStatus | undefined>;
 }
 

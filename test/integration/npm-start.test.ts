@@ -2,46 +2,11 @@
  * `npm start` as a process manager runs it: a signal to the npm process reaches the gateway, which drains
  * and exits; a busy port gives a one-line hint, not a stack trace.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
-
-const root = new URL('../../', import.meta.url).pathname;
-
-/** The environment of a first-time user: none of the test runner's or Twilio's variables. */
-function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!/^(TWILIO_|GATEWAY_|NODE_OPTIONS$|NODE_ENV$|PORT$|HOST$|PUBLIC_URL$|JEST_|npm_)/.test(key)) env[key] = value;
-  }
-  return { ...env, ...extra };
-}
-
-function output(child: ChildProcess): { text: () => string; waitFor: (pattern: RegExp) => Promise<RegExpExecArray> } {
-  let text = '';
-  const waiters: Array<() => void> = [];
-  const collect = (chunk: Buffer) => {
-    text += chunk.toString();
-    for (const waiter of waiters.splice(0)) waiter();
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  return {
-    text: () => text,
-    waitFor: async (pattern) => {
-      for (;;) {
-        const match = pattern.exec(text);
-        if (match) return match;
-        if (child.exitCode !== null) throw new Error(`exited ${child.exitCode} before ${pattern}: ${text}`);
-        await new Promise<void>((resolve) => {
-          waiters.push(resolve);
-          child.once('exit', () => resolve());
-        });
-      }
-    },
-  };
-}
+import { cleanEnv, output, root } from '../support/processes.js';
 
 async function busyPort(): Promise<{ server: Server; port: number }> {
   const server = createServer();

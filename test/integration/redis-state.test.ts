@@ -5,7 +5,10 @@ import { RedisEventLog } from '../../src/state/redis/event-log.js';
 import { RedisMessageSnapshots } from '../../src/state/redis/message-snapshots.js';
 import { RedisSendRateLimiter } from '../../src/state/redis/rate-limit.js';
 import { RedisStatusBoard } from '../../src/state/redis/status-board.js';
-import { eventLogContract, messageSnapshotsContract, sendRateLimitsContract, statusBoardContract } from '../support/state-contract.js';
+import { RedisIdempotencyStore } from '../../src/state/redis/idempotency.js';
+import { RedisPollLeases } from '../../src/state/redis/poll-leases.js';
+import { OutcomeUnknownError } from '../../src/state/types.js';
+import { eventLogContract, idempotencyContract, messageSnapshotsContract, sendRateLimitsContract, statusBoardContract } from '../support/state-contract.js';
 import { deleteKeys, redisReachable, TEST_REDIS_URL, testPrefix } from '../support/redis.js';
 
 const reachable = await redisReachable();
@@ -39,4 +42,74 @@ describeRedis('state on Redis', () => {
     return log;
   });
   messageSnapshotsContract('redis', () => new RedisMessageSnapshots(redis, fresh()));
+  idempotencyContract('redis', () => new RedisIdempotencyStore(redis, fresh()));
+
+  describe('redis: IdempotencyStore across replicas', () => {
+    const never = () => false;
+    const resultOf = <T>(claim: { kind: string; result?: Promise<T> }) => claim.result ?? Promise.reject(new Error(claim.kind));
+
+    it('runs a key once when two stores on their own connections claim it at the same time', async () => {
+      const k = fresh();
+      const other = redis.duplicate();
+      try {
+        await redisReady(other);
+        const stores = [new RedisIdempotencyStore(redis, k), new RedisIdempotencyStore(other, k)];
+        let runs = 0;
+        const task = async () => {
+          runs++;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          return { sent: runs };
+        };
+        const claims = await Promise.all(stores.flatMap((store) => [1, 2, 3].map(() => store.claim('caller', 'key', 'fp', task, never))));
+        expect(claims.filter((c) => c.kind === 'first')).toHaveLength(1);
+        expect(await Promise.all(claims.map(resultOf))).toEqual(Array(6).fill({ sent: 1 }));
+        expect(runs).toBe(1);
+      } finally {
+        other.disconnect();
+      }
+    });
+
+    it('after the holder stops renewing its lease, a replay says the outcome is unknown and never runs again', async () => {
+      const k = fresh();
+      const leaseMs = 150;
+      const dying = new RedisIdempotencyStore(redis, k, { leaseMs });
+      // A holder whose replica dies mid-send: its task never settles; its lease renewal is stopped by cutting its connection.
+      const holderConnection = redis.duplicate();
+      await redisReady(holderConnection);
+      const holder = new RedisIdempotencyStore(holderConnection, k, { leaseMs });
+      await holder.claim('caller', 'key', 'fp', () => new Promise<never>(() => {}), never);
+      holderConnection.disconnect();
+      let ranAgain = false;
+      const replay = await dying.claim('caller', 'key', 'fp', async () => ((ranAgain = true), 'again'), never);
+      expect(replay.kind).toBe('replay');
+      await expect(resultOf(replay)).rejects.toBeInstanceOf(OutcomeUnknownError);
+      expect(ranAgain).toBe(false);
+      // Later calls with the key say the same; the key is not freed.
+      await expect(resultOf(await dying.claim('caller', 'key', 'fp', async () => 'again', never))).rejects.toBeInstanceOf(OutcomeUnknownError);
+      expect(ranAgain).toBe(false);
+    });
+
+    it('a replay waiting on a first run that sent nothing claims the key and runs it once', async () => {
+      const store = new RedisIdempotencyStore(redis, fresh());
+      const notSent = new Error('not sent');
+      let fail: () => void = () => {};
+      const first = await store.claim('caller', 'key', 'fp', () => new Promise<string>((_resolve, reject) => (fail = () => reject(notSent))), (e) => e === notSent);
+      let runs = 0;
+      const replay = await store.claim('caller', 'key', 'fp', async () => `ran ${++runs}`, (e) => e === notSent);
+      fail();
+      await expect(resultOf(first)).rejects.toBe(notSent);
+      expect(await resultOf(replay)).toBe('ran 1');
+      expect(runs).toBe(1);
+    });
+  });
+
+  describe('redis: PollLeases', () => {
+    it('gives the lease on a message to one holder until it lapses', async () => {
+      const leases = new RedisPollLeases(redis, fresh());
+      const sid = 'SM' + 'd'.repeat(32);
+      expect(await Promise.all([leases.acquire(sid, 100), leases.acquire(sid, 100), leases.acquire(sid, 100)])).toEqual([true, false, false]);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect(await leases.acquire(sid, 100)).toBe(true);
+    });
+  });
 });

@@ -41,6 +41,14 @@ describe('loadConfig', () => {
     expect(loadConfig({}).maxUpstreamCallsPerRequest).toBe(200);
     expect(loadConfig({ MAX_SOCKETS_PER_CALLER: '3' })).toMatchObject({ maxConnections: 10_000, maxSocketsPerCaller: 3, maxSubscriptionsPerCaller: 500 });
     expect([loadConfig({ FEDERATION: 'true' }).federation, loadConfig({ FEDERATION: 'false' }).federation]).toEqual([true, false]);
+    expect(loadConfig({}).redis).toBeNull();
+    expect(loadConfig({ REDIS_URL: 'redis://:pw@10.0.0.5:6379/2' }).redis).toEqual({ url: 'redis://:pw@10.0.0.5:6379/2', keyPrefix: 'twilio-gateway:' });
+    expect(loadConfig({ REDIS_URL: 'rediss://cache.internal', REDIS_KEY_PREFIX: 'blue:' }).redis).toEqual({ url: 'rediss://cache.internal', keyPrefix: 'blue:' });
+  });
+
+  it('never echoes a REDIS_URL it refuses: it may hold a password', () => {
+    expect(() => loadConfig({ REDIS_URL: 'http://:hunter2@cache' })).toThrow(/^REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/);
+    expect(() => loadConfig({ REDIS_URL: 'http://:hunter2@cache' })).not.toThrow(/hunter2/);
   });
 
   it.each([
@@ -68,6 +76,8 @@ describe('loadConfig', () => {
     [{ GATEWAY_JWKS_URL: 'nope' }, 'GATEWAY_JWKS_URL'],
     [{ GATEWAY_INTROSPECTION: 'yes' }, 'GATEWAY_INTROSPECTION'],
     [{ FEDERATION: 'yes' }, 'FEDERATION'],
+    [{ REDIS_URL: '127.0.0.1:6379' }, 'REDIS_URL'],
+    [{ REDIS_KEY_PREFIX: 'has space' }, 'REDIS_KEY_PREFIX'],
   ])('refuses %j with a one-line error naming %s', (env, variable) => {
     let error: unknown;
     try {

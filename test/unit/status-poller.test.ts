@@ -4,6 +4,7 @@ import type { WireMessage } from '../../src/protocol/wire.js';
 import { MemoryEventLog } from '../../src/state/event-log.js';
 import { MemoryMessageSnapshots } from '../../src/state/message-snapshots.js';
 import { MemoryStatusBoard } from '../../src/state/status-board.js';
+import { soleReplica, type PollLeases } from '../../src/state/poll-leases.js';
 import { silentLogger } from '../../src/telemetry/log.js';
 import type { TwilioMessages } from '../../src/twilio/messages.js';
 
@@ -12,13 +13,13 @@ const until = async (check: () => boolean): Promise<void> => {
   while (!check()) await new Promise((resolve) => setTimeout(resolve, 5));
 };
 
-function setup(statuses: string[]) {
+function setup(statuses: string[], leases: PollLeases = soleReplica) {
   let fetches = 0;
   const twilio = { fetchMessage: async () => ({ sid: SID, status: statuses[Math.min(fetches++, statuses.length - 1)], from: '+1', to: '+2' }) as WireMessage };
   const eventLog = new MemoryEventLog();
   const statusBoard = new MemoryStatusBoard();
   const snapshots = new MemoryMessageSnapshots();
-  const poller = statusPoller({ twilio: () => twilio as unknown as TwilioMessages, statusBoard, eventLog, snapshots, intervalMs: 10, logger: silentLogger });
+  const poller = statusPoller({ twilio: () => twilio as unknown as TwilioMessages, statusBoard, eventLog, snapshots, leases, intervalMs: 10, logger: silentLogger });
   return { poller, eventLog, statusBoard, fetches: () => fetches };
 }
 
@@ -32,6 +33,16 @@ describe('statusPoller', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(fetches()).toBe(2); // final: no more polls
     for (const stop of stops) stop();
+  });
+
+  it('does not ask Twilio while another replica holds the lease on the message', async () => {
+    const asked: string[] = [];
+    const { poller, fetches } = setup(['sent'], { acquire: (sid) => (asked.push(sid), false) });
+    const stop = poller.watch(SID);
+    await until(() => asked.length >= 2);
+    stop();
+    expect(asked[0]).toBe(SID);
+    expect(fetches()).toBe(0);
   });
 
   it('stops polling when the last watcher goes', async () => {

@@ -1,4 +1,5 @@
 /** Field resolvers of Message and Media: Twilio's wire JSON (the codegen mapper) translated field by field. */
+import { isEventMessage } from '../event-messages.js';
 import { GraphQLError } from 'graphql';
 import type { MessageDirection, MessageResolvers, MediaResolvers, MessageStatus } from '../../__generated__/resolvers.js';
 import { laterStatus } from '../../protocol/lifecycle.js';
@@ -70,6 +71,8 @@ export const Message: MessageResolvers = {
   // A status callback may have told us more than Twilio's (eventually consistent) answer: take the later one.
   status: (m, _args, ctx) => {
     const wire = required(m.status, 'status');
+    // An event's message has the event's status: a replayed `sent` event says SENT, even once delivered.
+    if (isEventMessage(m)) return toMessageStatus(wire);
     const newest = (reported: WireMessageStatus | undefined) => toMessageStatus(reported ? laterStatus(wire, reported) : wire);
     const reported = m.sid ? ctx.services.statusBoard.get(m.sid) : undefined;
     // The in-memory board answers at once: no promise (and no extra tick) on this hot path.

@@ -6,6 +6,7 @@ import { toTwilioIso } from '../../protocol/dates.js';
 import { fingerprint, idempotencyKeyProblem } from '../../state/idempotency.js';
 import { GraphQLError } from 'graphql';
 import { nothingWasSent } from '../../twilio/errors.js';
+import { StateUnavailableError } from '../../state/types.js';
 import { ErrorCode, gatewayError } from '../errors.js';
 import { withUserErrors, type UserError } from '../user-errors.js';
 import { MESSAGE_SID, type WireMessage } from '../../protocol/wire.js';
@@ -100,7 +101,7 @@ async function update(
 /** True for a failure of createMessage that proves nothing was sent: Twilio said so, or no request went out. */
 function nothingSentYet(error: unknown): boolean {
   const code = error instanceof GraphQLError ? error.extensions['code'] : undefined;
-  return nothingWasSent(error) || code === ErrorCode.RateLimited || code === ErrorCode.QueryTooExpensive || code === ErrorCode.RequestEnded;
+  return nothingWasSent(error) || error instanceof StateUnavailableError || code === ErrorCode.RateLimited || code === ErrorCode.QueryTooExpensive || code === ErrorCode.RequestEnded;
 }
 
 /** createMessage's own checks, before any budget is taken or call made. */

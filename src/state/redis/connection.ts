@@ -3,7 +3,9 @@
  * Commands fail at once while Redis is unreachable (no offline queue): a send must be refused then, not held
  * until Redis comes back and sent late.
  */
+import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { StateUnavailableError } from '../types.js';
 
 /** A connection to `url` that reconnects on its own and never queues commands while disconnected. */
 export function connectRedis(url: string): Redis {
@@ -28,6 +30,13 @@ export class Keys {
   snapshotOf(sid: string): string {
     return `${this.prefix}message:${sid}`;
   }
+  /** Callers' ids and keys are hashed: any length, any characters, one fixed-size Redis key. */
+  idempotencyOf(callerId: string, key: string): string {
+    return `${this.prefix}idem:${createHash('sha256').update(`${callerId}\u0000${key}`).digest('base64url')}`;
+  }
+  pollLeaseOf(sid: string): string {
+    return `${this.prefix}poll:${sid}`;
+  }
   get events(): string {
     return `${this.prefix}events`;
   }
@@ -43,4 +52,13 @@ export function redisReady(redis: Redis, timeoutMs = 5_000): Promise<void> {
       resolve();
     });
   });
+}
+
+/** `command`'s answer; any failure of it becomes a {@link StateUnavailableError} (its text may name Redis's address). */
+export async function guarded<T>(command: Promise<T>): Promise<T> {
+  try {
+    return await command;
+  } catch {
+    throw new StateUnavailableError();
+  }
 }

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { EventLog, LoggedMessageEvent, NewMessageEvent } from '../event-log.js';
-import type { Keys } from './connection.js';
+import { guarded, type Keys } from './connection.js';
 
 /** A stream id, as Redis makes them: milliseconds, a dash, a sequence number. */
 const STREAM_ID = /^\d{1,15}-\d{1,10}$/;
@@ -46,16 +46,16 @@ export class RedisEventLog implements EventLog {
   }
 
   async append(event: NewMessageEvent): Promise<LoggedMessageEvent> {
-    const id = await this.redis.xadd(this.keys.events, 'MAXLEN', String(this.capacity), '*', 'e', JSON.stringify(event));
+    const id = await guarded(this.redis.xadd(this.keys.events, 'MAXLEN', String(this.capacity), '*', 'e', JSON.stringify(event)));
     return { ...event, cursor: `${this.name}.${id!}` };
   }
 
   async after(cursor: string | null, limit: number): Promise<LoggedMessageEvent[] | null> {
-    if (cursor === null) return ((await this.redis.xrange(this.keys.events, '-', '+', 'COUNT', limit)) as Entry[]).map((entry) => this.parse(entry));
+    if (cursor === null) return ((await guarded(this.redis.xrange(this.keys.events, '-', '+', 'COUNT', limit))) as Entry[]).map((entry) => this.parse(entry));
     const [name, id] = cursor.split('.');
     if (name !== this.name || !STREAM_ID.test(id ?? '')) return null;
     // In one transaction: whether the cursor's own event is still kept (else some after it may be gone), and what follows.
-    const results = await this.redis.multi().xrange(this.keys.events, id!, id!).xrange(this.keys.events, `(${id!}`, '+', 'COUNT', limit).exec();
+    const results = await guarded(this.redis.multi().xrange(this.keys.events, id!, id!).xrange(this.keys.events, `(${id!}`, '+', 'COUNT', limit).exec());
     if (!results || results.some(([error]) => error)) throw new Error('The event log could not be read');
     const [self, following] = results.map(([, value]) => value as Entry[]);
     return self!.length === 1 ? following!.map((entry) => this.parse(entry)) : null;

@@ -4,7 +4,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { SendRateLimits } from '../rate-limit.js';
-import type { Keys } from './connection.js';
+import { guarded, type Keys } from './connection.js';
 
 // KEYS[1]: the caller's bucket. ARGV[1]: sends per minute. Returns 0 when allowed, else whole seconds to wait.
 const TAKE = `
@@ -32,6 +32,6 @@ export class RedisSendRateLimiter implements SendRateLimits {
   ) {}
 
   async take(callerId: string): Promise<number> {
-    return Number(await this.redis.eval(TAKE, 1, this.keys.bucketOf(callerId), this.perMinute));
+    return Number(await guarded(this.redis.eval(TAKE, 1, this.keys.bucketOf(callerId), this.perMinute)));
   }
 }

@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
 import { isMessageStatus, isTerminal, statusRank } from '../../protocol/lifecycle.js';
 import type { WireMessageStatus } from '../../protocol/wire.js';
 import type { Recorded, StatusBoard } from '../status-board.js';
-import type { Keys } from './connection.js';
+import { guarded, type Keys } from './connection.js';
 
 /** Statuses are kept this long after their last change (Twilio stops calling back long before). */
 const TTL_SECONDS = 7 * 24 * 3600;
@@ -31,13 +31,14 @@ export class RedisStatusBoard implements StatusBoard {
   ) {}
 
   async record(sid: string, status: WireMessageStatus): Promise<Recorded> {
-    const [held, changed] = (await this.redis.eval(RECORD, 1, this.keys.statusOf(sid), statusRank(status), isTerminal(status) ? 1 : 0, status, TTL_SECONDS)) as [string, number];
+    const [held, changed] = (await guarded(this.redis.eval(RECORD, 1, this.keys.statusOf(sid), statusRank(status), isTerminal(status) ? 1 : 0, status, TTL_SECONDS))) as [string, number];
     if (!isMessageStatus(held)) throw new Error('The status board holds an unknown status');
     return { status: held, changed: changed === 1 };
   }
 
   async get(sid: string): Promise<WireMessageStatus | undefined> {
-    const value = await this.redis.get(this.keys.statusOf(sid));
+    // Never fails (see the port): without Redis the board knows nothing, and reads show Twilio's answer.
+    const value = await this.redis.get(this.keys.statusOf(sid)).catch(() => null);
     const status = value?.slice(value.lastIndexOf('|') + 1);
     return status && isMessageStatus(status) ? status : undefined;
   }

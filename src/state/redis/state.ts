@@ -1,0 +1,53 @@
+/** The state every replica shares, on Redis (`REDIS_URL`, keys under `REDIS_KEY_PREFIX`). */
+import type { Logger } from '../../telemetry/log.js';
+import type { State } from '../memory.js';
+import { connectRedis, Keys } from './connection.js';
+import { RedisEventLog } from './event-log.js';
+import { RedisIdempotencyStore } from './idempotency.js';
+import { RedisMessageSnapshots } from './message-snapshots.js';
+import { RedisPollLeases } from './poll-leases.js';
+import { RedisSendRateLimiter } from './rate-limit.js';
+import { RedisStatusBoard } from './status-board.js';
+
+/**
+ * State on the Redis at `url`. It connects in the background and reconnects on its own; until Redis answers,
+ * `ready()` is false, sends are refused with StateUnavailableError and reads go on without it.
+ */
+export function createRedisState(options: { url: string; keyPrefix: string; sendRateLimitPerMinute: number; logger: Logger }): State {
+  const redis = connectRedis(options.url);
+  // ioredis reports every failed reconnect as an 'error' event (unheard, Node would crash the process): one
+  // line when Redis goes away and one when it is back, not one per attempt.
+  let up = false;
+  redis.on('error', (error: Error) => {
+    if (!up) return;
+    up = false;
+    options.logger('warn', 'redis.unavailable', { message: error.message.slice(0, 200) });
+  });
+  redis.on('close', () => {
+    if (up) options.logger('warn', 'redis.unavailable', { message: 'connection closed' });
+    up = false;
+  });
+  redis.on('ready', () => {
+    up = true;
+    options.logger('info', 'redis.ready', {});
+  });
+  const keys = new Keys(options.keyPrefix);
+  const eventLog = new RedisEventLog(redis, keys, 10_000, () => {
+    const reader = redis.duplicate();
+    reader.on('error', () => {});
+    return reader;
+  });
+  return {
+    idempotency: new RedisIdempotencyStore(redis, keys),
+    sendRateLimiter: new RedisSendRateLimiter(redis, keys, options.sendRateLimitPerMinute),
+    statusBoard: new RedisStatusBoard(redis, keys),
+    eventLog,
+    snapshots: new RedisMessageSnapshots(redis, keys),
+    pollLeases: new RedisPollLeases(redis, keys),
+    ready: () => redis.status === 'ready',
+    async close() {
+      await eventLog.close();
+      redis.disconnect();
+    },
+  };
+}
