@@ -7,6 +7,8 @@
  *   at `RATE` per second: memory per idle subscription, and webhook → socket latency;
  * - broadcast: every subscriber takes every event: latency at `BROADCAST_RATE` webhooks per second, and
  *   deliveries per second in a burst.
+ * - two replicas on Redis (when Redis answers at `BENCH_REDIS_URL`, default the machine's): half the subscribers on each of two gateway
+ *   processes sharing one Redis, a burst of webhooks posted alternately to both: deliveries per second combined.
  * Every subscriber must receive every event meant for it, once, in cursor order; the run fails otherwise.
  */
 import { execFileSync } from 'node:child_process';
@@ -16,6 +18,7 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { computeSignature } from '../src/protocol/signature.js';
 import { INBOUND_PATH } from '../src/server/webhooks.js';
+import { BENCH_REDIS_URL, deleteRedisKeys, redisAnswers } from './redis.js';
 import { HAS_TASKSET, machine, NODE_FLAGS, rssMb, start } from './processes.js';
 import { BENCH_ACCOUNT_SID, BENCH_AUTH_TOKEN } from './shared.js';
 
@@ -93,11 +96,18 @@ async function received(subscribers: Subscriber[], expected: (i: number) => numb
   }
 }
 
+/** A cursor's position: `<log>.<sequence>` in memory, `<stream>.<ms>-<sequence>` on Redis. */
+function position(cursor: string): [number, number] {
+  const [ms, sequence] = cursor.slice(cursor.indexOf('.') + 1).split('-');
+  return sequence === undefined ? [0, Number(ms)] : [Number(ms), Number(sequence)];
+}
+
 /** Subscribers that missed an error-free stream, got an event twice, or out of cursor order. */
 function broken(subscribers: Subscriber[]): number {
   return subscribers.filter((s) => {
-    const numbers = s.cursors.map((cursor) => Number(cursor.split('.').pop()));
-    return s.failed || new Set(s.cursors).size !== s.cursors.length || numbers.some((n, i) => i > 0 && n <= numbers[i - 1]!);
+    const at = s.cursors.map(position);
+    const before = (i: number) => at[i]![0] < at[i - 1]![0] || (at[i]![0] === at[i - 1]![0] && at[i]![1] <= at[i - 1]![1]);
+    return s.failed || new Set(s.cursors).size !== s.cursors.length || at.some((_, i) => i > 0 && before(i));
   }).length;
 }
 
@@ -131,30 +141,37 @@ async function main(): Promise<void> {
   const port = await freePort();
   const publicUrl = `http://127.0.0.1:${port}`;
   const wsUrl = `ws://127.0.0.1:${port}/graphql`;
-  const gateway = await start('gateway', 0, [...node, ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : []), 'dist/main.js'], {
-    TWILIO_ACCOUNT_SID: BENCH_ACCOUNT_SID,
-    TWILIO_AUTH_TOKEN: BENCH_AUTH_TOKEN,
-    TWILIO_API_BASE_URL: stub.url,
-    NODE_ENV: 'production',
-    GATEWAY_AUTH: 'none',
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    PUBLIC_URL: publicUrl,
-    MAX_SOCKETS_PER_CALLER: String(SUBSCRIBERS + 10),
-    MAX_SUBSCRIPTIONS_PER_CALLER: String(SUBSCRIBERS + 10),
-  });
+  /** A gateway on `port` on core 0; `env` adds configuration (Redis). */
+  const gatewayOn = (name: string, gatewayPort: number, env: Record<string, string> = {}) =>
+    start(name, 0, [...node, ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : []), 'dist/main.js'], {
+      TWILIO_ACCOUNT_SID: BENCH_ACCOUNT_SID,
+      TWILIO_AUTH_TOKEN: BENCH_AUTH_TOKEN,
+      TWILIO_API_BASE_URL: stub.url,
+      NODE_ENV: 'production',
+      GATEWAY_AUTH: 'none',
+      PORT: String(gatewayPort),
+      HOST: '127.0.0.1',
+      PUBLIC_URL: publicUrl,
+      MAX_SOCKETS_PER_CALLER: String(SUBSCRIBERS + 10),
+      MAX_SUBSCRIPTIONS_PER_CALLER: String(SUBSCRIBERS + 10),
+      ...env,
+    });
+  const gateway = await gatewayOn('gateway', port);
   const pid = gateway.child.pid!;
   const inboundUrl = publicUrl + INBOUND_PATH;
   let next = 1;
-  /** Posts one signed inbound-message webhook (a new message from `from`); records when in `sent`. */
-  const inbound = async (sent: Map<string, number>, from: string): Promise<void> => {
+  /**
+   * Posts one signed inbound-message webhook (a new message from `from`) to `to` (PUBLIC_URL's gateway by
+   * default; replicas share PUBLIC_URL, the load balancer's address); records when in `sent`.
+   */
+  const inbound = async (sent: Map<string, number>, from: string, to = publicUrl): Promise<void> => {
     const sid = sidOf(next++);
     const params = {
       AccountSid: BENCH_ACCOUNT_SID, ApiVersion: '2010-04-01', From: from, To: '+15005550006', Body: 'Is my order on its way?',
       MessageSid: sid, SmsMessageSid: sid, SmsSid: sid, SmsStatus: 'received', NumMedia: '0', NumSegments: '1',
     };
     sent.set(sid, performance.now());
-    const response = await fetch(inboundUrl, {
+    const response = await fetch(to + INBOUND_PATH, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': computeSignature(BENCH_AUTH_TOKEN, inboundUrl, params) },
       body: new URLSearchParams(params).toString(),
@@ -203,6 +220,35 @@ async function main(): Promise<void> {
   const rssAfter = rssMb(pid);
   await Promise.all(everyone.map((s) => s.client.dispose()));
   gateway.child.kill('SIGTERM');
+  await new Promise((resolve) => gateway.child.once('exit', resolve));
+
+  // Two replicas on one Redis: half the subscribers on each, webhooks to both alternately.
+  let replicas: { deliveriesPerSecond: number; broken: number } | null = null;
+  if (await redisAnswers()) {
+    const prefix = `bench:${process.pid}:`;
+    const env = { REDIS_URL: BENCH_REDIS_URL, REDIS_KEY_PREFIX: prefix };
+    const pair = [await gatewayOn('replica A', port, env), await gatewayOn('replica B', await freePort(), env)];
+    const halves = [await subscribe(wsUrl, SUBSCRIBERS / 2, null), await subscribe(pair[1]!.url.replace('http', 'ws') + '/graphql', SUBSCRIBERS / 2, null)];
+    const all = halves.flat();
+    await paced(200, 1, (i) => inbound(new Map(), customer(2), pair[i % 2]!.url));
+    await received(all, () => 200, 60_000);
+    const shared = new Map<string, number>();
+    const startAt = performance.now();
+    let remaining = BURST;
+    await Promise.all(Array.from({ length: BURST_CONCURRENCY }, async (_, lane) => {
+      while (remaining-- > 0) await inbound(shared, customer(3), pair[lane % 2]!.url);
+    }));
+    await received(all, () => 200 + shared.size, 120_000);
+    let last = 0;
+    for (const s of all) for (const sid of shared.keys()) last = Math.max(last, s.arrivals.get(sid)!);
+    replicas = { deliveriesPerSecond: (shared.size * all.length) / ((last - startAt) / 1_000), broken: broken(all) };
+    await Promise.all(all.map((s) => s.client.dispose()));
+    for (const replica of pair) replica.child.kill('SIGTERM');
+    await Promise.all(pair.map((replica) => new Promise((resolve) => replica.child.once('exit', resolve))));
+    await deleteRedisKeys(prefix);
+  } else {
+    console.error(`two replicas skipped: Redis does not answer at ${BENCH_REDIS_URL} (set BENCH_REDIS_URL)`);
+  }
   stub.child.kill('SIGTERM');
 
   const f = (n: number, digits = 0) => n.toFixed(digits);
@@ -215,10 +261,12 @@ async function main(): Promise<void> {
   console.log(`| conversations: webhook → socket at ${RATE}/s, ${SUBSCRIBERS} subscribers, p50 / p99 / max ms | ${p(conversationLatency)} | p99 ≤ 20 |`);
   console.log(`| broadcast: webhook → socket at ${BROADCAST_RATE}/s × ${SUBSCRIBERS} subscribers (${BROADCAST_RATE * SUBSCRIBERS} deliveries/s), p50 / p99 / max ms | ${p(broadcastLatency)} | |`);
   console.log(`| broadcast: burst of ${BURST} events × ${SUBSCRIBERS} subscribers, deliveries/s | ${f(deliveriesPerSecond)} | ≥ 10,000 |`);
-  console.log(`| subscribers that missed, repeated or reordered an event | ${conversationsBroken + broadcastBroken} | 0 |`);
+  console.log(`| two replicas on one Redis: burst of ${BURST} events × ${SUBSCRIBERS / 2} subscribers on each, deliveries/s combined | ${replicas ? f(replicas.deliveriesPerSecond) : 'not run'} | ≥ 5,000 |`);
+  const brokenTotal = conversationsBroken + broadcastBroken + (replicas?.broken ?? 0);
+  console.log(`| subscribers that missed, repeated or reordered an event | ${brokenTotal} | 0 |`);
   console.log(`| gateway RSS before / idle / end, MB | ${f(rssBefore)} / ${f(rssIdle)} / ${f(rssAfter)} | |`);
   console.log(`\nbenchmark took ${f((Date.now() - began) / 1000)} s`);
-  process.exit(conversationsBroken + broadcastBroken === 0 ? 0 : 1);
+  process.exit(brokenTotal === 0 ? 0 : 1);
 }
 
 main().catch((error: unknown) => {

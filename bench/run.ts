@@ -7,6 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync } from 'node:fs';
 import autocannon from 'autocannon';
+import { BENCH_REDIS_URL, deleteRedisKeys, redisAnswers } from './redis.js';
 import { cpuMicros, HAS_TASKSET, machine, NODE_FLAGS, peakRssMb, start, type Proc } from './processes.js';
 import { BENCH_ACCOUNT_SID, BENCH_AUTH_TOKEN, BENCH_MESSAGE_SID } from './shared.js';
 import { accountPath } from '../src/protocol/wire.js';
@@ -26,11 +27,11 @@ interface Request {
   body?: string;
 }
 
-const gqlRequest = (query: string): Request => ({
+const gqlRequest = (query: string, variables?: Record<string, unknown>): Request => ({
   path: '/graphql',
   method: 'POST',
   headers: { 'content-type': 'application/json' },
-  body: JSON.stringify({ query }),
+  body: JSON.stringify({ query, variables }),
 });
 
 const Q0 = gqlRequest('{ __typename }');
@@ -38,6 +39,11 @@ const Q1 = gqlRequest(`{ message(sid: "${BENCH_MESSAGE_SID}") { sid status body 
 const Q2 = gqlRequest('{ messages(first: 50) { nodes { sid status media { sid } } } }');
 const Q3 = gqlRequest('mutation { createMessage(input: { to: "+14155550100", from: "+15005550006", body: "bench" }) { message { sid status } userErrors { code } } }');
 /** Q1 in the names GraphQL Mesh generates from Twilio's spec. */
+/** Q3 with an idempotency key, a new one per request (autocannon fills in `[<id>]`), in a variable as clients send it. */
+const Q3K = gqlRequest(
+  'mutation($key: String!) { createMessage(input: { to: "+14155550100", from: "+15005550006", body: "bench", idempotencyKey: $key }) { message { sid status } userErrors { code } } }',
+  { key: '[<id>]' },
+);
 const MESH_Q1 = gqlRequest(`{ FetchMessage(AccountSid: "${BENCH_ACCOUNT_SID}", Sid: "${BENCH_MESSAGE_SID}") { sid status body date_sent price price_unit } }`);
 /** Twilio's OpenAPI spec, which the GraphQL Mesh baseline is generated from; without it, that baseline is skipped. */
 const OPENAPI_SPEC = process.env['TWILIO_OPENAPI_SPEC'] ?? '../shared/twilio/twilio_api_v2010.json';
@@ -73,6 +79,7 @@ async function once(target: Proc, request: Request, seconds: number) {
     body: request.body,
     connections: CONNECTIONS,
     duration: seconds,
+    idReplacement: true,
   });
   return result;
 }
@@ -144,6 +151,7 @@ async function main(): Promise<void> {
     PORT: '0',
     TWILIO_OPENAPI_SPEC: OPENAPI_SPEC,
   };
+  const redisPrefix = `bench:${process.pid}:`;
   const PROXY_Q1: Request = { path: '/', method: 'GET', headers: {} };
   const servers: Array<[string, string[], Array<[string, Request]>, Record<string, string>?]> = [
     ['bare got proxy', baseline('got-proxy'), [['Q1', PROXY_Q1]]],
@@ -152,7 +160,9 @@ async function main(): Promise<void> {
     ['naive server', baseline('naive-gateway'), [['Q2', Q2]]],
     ['stock Apollo + got', baseline('stock-apollo'), [['Q1', Q1], ['Q2', Q2]]],
     ['GraphQL Mesh', baseline('mesh'), [['Q1', MESH_Q1]]],
-    ['gateway', [...node, 'dist/main.js'], [['Q0', Q0], ['Q1', Q1], ['Q2', Q2], ['Q3', Q3]]],
+    ['gateway', [...node, 'dist/main.js'], [['Q0', Q0], ['Q1', Q1], ['Q2', Q2], ['Q3', Q3], ['Q3K', Q3K]]],
+    // The same gateway with its state on Redis (the machine's): what sharing state with other replicas costs a send.
+    ['gateway on Redis', [...node, 'dist/main.js'], [['Q3', Q3], ['Q3K', Q3K]], { REDIS_URL: BENCH_REDIS_URL, REDIS_KEY_PREFIX: redisPrefix }],
   ];
   const cases: Case[] = [];
   const procs: Proc[] = [];
@@ -162,6 +172,10 @@ async function main(): Promise<void> {
     if (ONLY && !ONLY.includes(name)) continue;
     if (name === 'GraphQL Mesh' && !existsSync(OPENAPI_SPEC)) {
       console.error(`GraphQL Mesh skipped: no OpenAPI spec at ${OPENAPI_SPEC} (set TWILIO_OPENAPI_SPEC)`);
+      continue;
+    }
+    if (name === 'gateway on Redis' && !(await redisAnswers())) {
+      console.error(`gateway on Redis skipped: Redis does not answer at ${BENCH_REDIS_URL} (set BENCH_REDIS_URL)`);
       continue;
     }
     const proc = await start(name, 0, command, { ...upstreamEnv, ...env });
@@ -193,6 +207,7 @@ async function main(): Promise<void> {
   // Servers first (they drain), then the stub, so no request in flight meets a dead upstream.
   await Promise.all(procs.map((proc) => new Promise((resolve) => proc.child.once('exit', resolve).kill('SIGTERM'))));
   stub.child.kill('SIGTERM');
+  await deleteRedisKeys(redisPrefix);
 
   const find = (target: string, query: string): Row =>
     rows.find((r) => r.target === target && r.query === query) ?? { target, query, rps: NaN, p99: NaN, cpuUs: NaN, upstreamPerQuery: NaN, non2xx: 0, rssMb: NaN };
@@ -202,6 +217,13 @@ async function main(): Promise<void> {
     const cb = cases.find((c) => c.target === b[0] && c.query === b[1]);
     if (!ca || !cb) return NaN;
     return median(ca.runs.map((run, i) => run[metric] / Math.max(1e-9, cb.runs[i]![metric])));
+  };
+  /** Median over rounds of a − b, each round's pair measured back to back. */
+  const pairedDifference = (a: [string, string], b: [string, string], metric: 'p99'): number => {
+    const ca = cases.find((c) => c.target === a[0] && c.query === a[1]);
+    const cb = cases.find((c) => c.target === b[0] && c.query === b[1]);
+    if (!ca || !cb) return NaN;
+    return median(ca.runs.map((run, i) => run[metric] - cb.runs[i]![metric]));
   };
   const fmt = (n: number, digits = 0) => (Number.isNaN(n) ? 'not run' : n.toFixed(digits));
   const lines = [
@@ -226,6 +248,8 @@ async function main(): Promise<void> {
     `| Q2 gateway / stock Apollo + got, req/s | ${fmt(paired(G('Q2'), ['stock Apollo + got', 'Q2'], 'rps'), 2)} | > 1 |`,
     `| Q3 upstream POSTs per mutation | ${find('gateway', 'Q3').upstreamPerQuery} | 1 |`,
     `| Q3 / Q1 gateway req/s | ${fmt(find('gateway', 'Q3').rps / find('gateway', 'Q1').rps, 2)} | ≥ 0.8 |`,
+    `| Q3 p99 on Redis − in memory, ms (rate limit, snapshot) | ${fmt(pairedDifference(['gateway on Redis', 'Q3'], G('Q3'), 'p99'), 1)} | ≤ 2 |`,
+    `| Q3K p99 on Redis − in memory, ms (+ idempotency key) | ${fmt(pairedDifference(['gateway on Redis', 'Q3K'], G('Q3K'), 'p99'), 1)} | ≤ 2 |`,
     `| gateway peak RSS MB | ${fmt(Math.max(...rows.filter((r) => r.target === 'gateway').map((r) => r.rssMb)))} | < 200 |`,
   ];
   console.log(`\n${machine()}`);

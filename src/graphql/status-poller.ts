@@ -35,11 +35,9 @@ export function statusPoller(options: { twilio: () => TwilioMessages; statusBoar
     const entry = watched.get(sid);
     if (!entry) return;
     try {
-      // Another replica watching the same message may have polled it this round; its result reaches us as an event.
-      if (!(await options.leases.acquire(sid, options.intervalMs * entry.backoff * 0.9))) {
-        entry.backoff = Math.min(MAX_BACKOFF, entry.backoff * 2);
-        return schedule(sid);
-      }
+      // Another replica watching the same message polled it this round; its result reaches us as an event. The
+      // wait is kept, not doubled: should that replica stop watching, this one takes over at the same pace.
+      if (!(await options.leases.acquire(sid, options.intervalMs * entry.backoff * 0.9))) return schedule(sid);
       const message = await options.twilio().fetchMessage(sid);
       if (!message?.status) return void watched.delete(sid);
       const recorded = await options.statusBoard.record(sid, message.status);
