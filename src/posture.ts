@@ -16,7 +16,7 @@ export function postureWarnings(config: Readonly<Config>, url: string): string[]
   }
   if (config.twilio.authToken === DEFAULT_ACCOUNT.authToken) {
     warnings.push(
-      `WARNING: status callbacks (${url}${STATUS_CALLBACK_PATH}) are signed with the emulator's published auth token: ` +
+      `WARNING: status callbacks (${config.publicUrl ?? url}${STATUS_CALLBACK_PATH}) are signed with the emulator's published auth token: ` +
         'anyone who can reach this port can forge one. Fine for trying things out; use a real account and PUBLIC_URL for anything else.',
     );
   } else if (!config.publicUrl) {
@@ -27,6 +27,12 @@ export function postureWarnings(config: Readonly<Config>, url: string): string[]
   }
   if (config.auth.disabled && !isLoopbackHost(config.host)) {
     warnings.push(`WARNING: listening on ${config.host} with caller auth off: anyone on your network can read messages and send through this gateway.`);
+  }
+  if (config.redis && !config.gatewaySecret) {
+    warnings.push(
+      'WARNING: REDIS_URL without GATEWAY_SECRET: each replica signs media links with a random key of its own, so a link ' +
+        'made by one replica is refused (403) by the others. Set the same GATEWAY_SECRET on every replica.',
+    );
   }
   if (config.production && config.embeddedEmulator) {
     warnings.push('WARNING: production with the embedded emulator: no real message is sent. Set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN.');
