@@ -49,6 +49,9 @@ mutation Send {
 export function createApollo(options: ApolloOptions): ApolloServer<GatewayContext> {
   const { logger } = options;
   return new ApolloServer<GatewayContext>({
+    // The gateway drains on SIGTERM itself (main.ts); Apollo's own handler would stop it and re-raise the signal,
+    // killing the process while sends are still in flight.
+    stopOnTerminationSignals: false,
     schema: options.schema,
     introspection: options.introspection,
     csrfPrevention: true,

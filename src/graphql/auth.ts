@@ -19,7 +19,12 @@ export function createAuthenticator(config: AuthConfig): Authenticator {
     return () => anonymous;
   }
   // Hashing first makes every comparison the same length, so timingSafeEqual never throws or leaks a length.
-  const keys = config.apiKeys.map((key, index) => ({ digest: sha256(key), id: `api-key-${index + 1}` }));
+  // The caller is named by its key's digest, not its place in the list: replicas whose lists differ (a key
+  // rotation rolling out) must not take one caller for another and share their idempotency keys and budgets.
+  const keys = config.apiKeys.map((key) => {
+    const digest = sha256(key);
+    return { digest, id: `api-key-${digest.toString('hex').slice(0, 16)}` };
+  });
   const jwt = config.jwt;
   const jwks = jwt ? createRemoteJWKSet(new URL(jwt.jwksUrl)) : null;
   const verifyJwt = async (token: string): Promise<Caller | null> => {

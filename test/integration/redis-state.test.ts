@@ -103,6 +103,19 @@ describeRedis('state on Redis', () => {
     });
   });
 
+  it('redis: EventLog skips stream entries that are not its events, instead of failing every resume', async () => {
+    const k = fresh();
+    const log = new RedisEventLog(redis, k, 100);
+    logs.push(log);
+    const first = await log.append({ type: 'RECEIVED', messageSid: 'SM' + 'e'.repeat(32), status: 'received', from: '+1', to: '+2', occurredAt: 1 });
+    await redis.xadd(k.events, '*', 'e', '{not json');
+    await redis.xadd(k.events, '*', 'e', 'null');
+    await redis.xadd(k.events, '*', 'e', JSON.stringify({ type: 'RECEIVED', messageSid: 'undefined', status: 'received' }));
+    const last = await log.append({ type: 'STATUS_CHANGED', messageSid: 'SM' + 'f'.repeat(32), status: 'sent', from: '+1', to: '+2', occurredAt: 2 });
+    expect(((await log.after(null, 10)) ?? []).map((e) => e.cursor)).toEqual([first.cursor, last.cursor]);
+    expect(((await log.after(first.cursor, 10)) ?? []).map((e) => e.cursor)).toEqual([last.cursor]);
+  });
+
   describe('redis: PollLeases', () => {
     it('gives the lease on a message to one holder until it lapses', async () => {
       const leases = new RedisPollLeases(redis, fresh());

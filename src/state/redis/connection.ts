@@ -7,11 +7,22 @@ import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { StateUnavailableError } from '../types.js';
 
+/** The longest a command may take before it fails. */
+export const COMMAND_TIMEOUT_MS = 2_000;
+
 /** A connection to `url` that reconnects on its own and never queues commands while disconnected. */
 export function connectRedis(url: string): Redis {
   return new Redis(url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
+    // A Redis that stops answering without closing the connection (a partition, a paused server) must fail
+    // commands, not hold sends forever.
+    commandTimeout: COMMAND_TIMEOUT_MS,
+    connectTimeout: 3_000,
+    keepAlive: 5_000,
+    // A command whose reply was lost in a reset may have run: resending it would run a script twice (a status
+    // recorded twice publishes no event). It fails instead, through the STATE_UNAVAILABLE paths.
+    autoResendUnfulfilledCommands: false,
     // Reconnects back off to at most 2 s, forever: Redis coming back is the normal end of an outage.
     retryStrategy: (attempt) => Math.min(2_000, 50 * 2 ** Math.min(attempt, 6)),
   });

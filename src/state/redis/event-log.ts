@@ -7,6 +7,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { isMessageStatus } from '../../protocol/lifecycle.js';
+import { MESSAGE_SID } from '../../protocol/wire.js';
 import type { EventLog, LoggedMessageEvent, NewMessageEvent } from '../event-log.js';
 import { guarded, type Keys } from './connection.js';
 
@@ -14,6 +16,8 @@ import { guarded, type Keys } from './connection.js';
 const STREAM_ID = /^\d{1,15}-\d{1,10}$/;
 /** How long one blocking read waits before the reader loop looks again (and can notice it was closed). */
 const BLOCK_MS = 2_000;
+/** The reader connection's command timeout: above BLOCK_MS, so that only a Redis that stopped answering trips it. */
+export const READER_TIMEOUT_MS = BLOCK_MS + 3_000;
 
 type Entry = [id: string, fields: string[]];
 
@@ -51,14 +55,14 @@ export class RedisEventLog implements EventLog {
   }
 
   async after(cursor: string | null, limit: number): Promise<LoggedMessageEvent[] | null> {
-    if (cursor === null) return ((await guarded(this.redis.xrange(this.keys.events, '-', '+', 'COUNT', limit))) as Entry[]).map((entry) => this.parse(entry));
+    if (cursor === null) return ((await guarded(this.redis.xrange(this.keys.events, '-', '+', 'COUNT', limit))) as Entry[]).flatMap((entry) => this.parse(entry));
     const [name, id] = cursor.split('.');
     if (name !== this.name || !STREAM_ID.test(id ?? '')) return null;
     // In one transaction: whether the cursor's own event is still kept (else some after it may be gone), and what follows.
     const results = await guarded(this.redis.multi().xrange(this.keys.events, id!, id!).xrange(this.keys.events, `(${id!}`, '+', 'COUNT', limit).exec());
     if (!results || results.some(([error]) => error)) throw new Error('The event log could not be read');
     const [self, following] = results.map(([, value]) => value as Entry[]);
-    return self!.length === 1 ? following!.map((entry) => this.parse(entry)) : null;
+    return self!.length === 1 ? following!.flatMap((entry) => this.parse(entry)) : null;
   }
 
   subscribe(listener: (event: LoggedMessageEvent) => void): () => void {
@@ -66,8 +70,18 @@ export class RedisEventLog implements EventLog {
     return () => this.listeners.delete(listener);
   }
 
-  private parse([id, fields]: Entry): LoggedMessageEvent {
-    return { ...(JSON.parse(fields[1] ?? '{}') as NewMessageEvent), cursor: `${this.name}.${id}` };
+  /**
+   * The event of a stream entry; none for an entry that is not one of ours (another version's, a hand-made
+   * XADD): skipped, so that one bad entry cannot break every resume from before it.
+   */
+  private parse([id, fields]: Entry): LoggedMessageEvent[] {
+    try {
+      const event = JSON.parse(fields[1] ?? '') as Partial<NewMessageEvent> | null;
+      if (!event || !MESSAGE_SID.test(event.messageSid ?? '') || !isMessageStatus(event.status ?? '') || (event.type !== 'STATUS_CHANGED' && event.type !== 'RECEIVED')) return [];
+      return [{ ...(event as NewMessageEvent), cursor: `${this.name}.${id}` }];
+    } catch {
+      return [];
+    }
   }
 
   /** Stops the live feed and closes its connection. */
@@ -90,8 +104,7 @@ export class RedisEventLog implements EventLog {
         const batch = (await reader.xread('COUNT', 1_000, 'BLOCK', BLOCK_MS, 'STREAMS', this.keys.events, last)) as Array<[string, Entry[]]> | null;
         for (const entry of batch?.[0]?.[1] ?? []) {
           last = entry[0];
-          const event = this.parse(entry);
-          for (const listener of this.listeners) listener(event);
+          for (const event of this.parse(entry)) for (const listener of this.listeners) listener(event);
         }
       } catch {
         // Redis is away: subscribers keep their streams and get what was appended once it is back.

@@ -2,7 +2,7 @@
 import type { Logger } from '../../telemetry/log.js';
 import type { State } from '../memory.js';
 import { connectRedis, Keys } from './connection.js';
-import { RedisEventLog } from './event-log.js';
+import { READER_TIMEOUT_MS, RedisEventLog } from './event-log.js';
 import { RedisIdempotencyStore } from './idempotency.js';
 import { RedisMessageSnapshots } from './message-snapshots.js';
 import { RedisPollLeases } from './poll-leases.js';
@@ -18,9 +18,12 @@ export function createRedisState(options: { url: string; keyPrefix: string; send
   // ioredis reports every failed reconnect as an 'error' event (unheard, Node would crash the process): one
   // line when Redis goes away and one when it is back, not one per attempt.
   let up = false;
+  let reported = false;
   redis.on('error', (error: Error) => {
-    if (!up) return;
+    // Once per outage, the first one included (a wrong host at start-up says so); the URL's password is not in it.
+    if (!up && reported) return;
     up = false;
+    reported = true;
     options.logger('warn', 'redis.unavailable', { message: error.message.slice(0, 200) });
   });
   redis.on('close', () => {
@@ -29,11 +32,13 @@ export function createRedisState(options: { url: string; keyPrefix: string; send
   });
   redis.on('ready', () => {
     up = true;
+    reported = false;
     options.logger('info', 'redis.ready', {});
   });
   const keys = new Keys(options.keyPrefix);
   const eventLog = new RedisEventLog(redis, keys, 10_000, () => {
-    const reader = redis.duplicate();
+    // Its blocking reads wait up to BLOCK_MS: a longer timeout for them.
+    const reader = redis.duplicate({ commandTimeout: READER_TIMEOUT_MS });
     reader.on('error', () => {});
     return reader;
   });
