@@ -152,8 +152,8 @@ async function main(): Promise<void> {
       PORT: String(gatewayPort),
       HOST: '127.0.0.1',
       PUBLIC_URL: publicUrl,
-      MAX_SOCKETS_PER_CALLER: String(SUBSCRIBERS + 10),
-      MAX_SUBSCRIPTIONS_PER_CALLER: String(SUBSCRIBERS + 10),
+      MAX_SOCKETS_PER_CALLER: String(2 * SUBSCRIBERS + 10), // room for sockets of the last scenario still closing
+      MAX_SUBSCRIPTIONS_PER_CALLER: String(2 * SUBSCRIBERS + 10),
       ...env,
     });
   const gateway = await gatewayOn('gateway', port);

@@ -21,6 +21,11 @@ export interface EventFilter {
 export const MAX_QUEUED_EVENTS = 1_000;
 /** Missed events given at most on a resume; the log keeps no more than its capacity anyway. */
 const MAX_BACKLOG = 10_000;
+/**
+ * Missed events are read this many at a time, each page once the subscriber has taken the last: a hundred
+ * resumes from an old cursor must not each pull the whole log into memory (Redis's and ours) at once.
+ */
+const BACKLOG_PAGE = 200;
 
 /**
  * The live events of the log, as an async iterator that unsubscribes when it is returned (graphql-js returns
@@ -105,19 +110,25 @@ async function* eventStream(
 ): AsyncGenerator<DeliveredEvent> {
   const log = ctx.services.eventLog;
   try {
-    const missed = after ? await log.after(after, MAX_BACKLOG) : [];
-    if (missed === null) {
-      throw gatewayError(ErrorCode.CursorExpired, 'The event log no longer holds this cursor: refetch with queries, then subscribe again without `after`.');
-    }
+    const expired = () => gatewayError(ErrorCode.CursorExpired, 'The event log no longer holds this cursor: refetch with queries, then subscribe again without `after`.');
+    let missed = after ? await log.after(after, BACKLOG_PAGE) : [];
+    if (missed === null) throw expired();
     const given = new Set<string>();
     const deliver = async (event: LoggedMessageEvent): Promise<DeliveredEvent | null> => {
       if (given.has(event.cursor) || !matches(event, filter)) return null;
       given.add(event.cursor);
       return ctx.services.eventMessages.at(event);
     };
-    for (const event of missed) {
-      const delivered = await deliver(event);
-      if (delivered) yield delivered;
+    // Page by page; a page that is gone by the time it is asked for (the log moved past it) ends the stream as expired.
+    while (missed.length > 0) {
+      for (const event of missed) {
+        const delivered = await deliver(event);
+        if (delivered) yield delivered;
+      }
+      if (missed.length < BACKLOG_PAGE) break;
+      const next: LoggedMessageEvent[] | null = await log.after(missed[missed.length - 1]!.cursor, BACKLOG_PAGE);
+      if (next === null) throw expired();
+      missed = next;
     }
     for await (const event of live) {
       const delivered = await deliver(event);

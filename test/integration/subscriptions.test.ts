@@ -3,6 +3,7 @@
  * from a send on the emulator to DELIVERED, message events resumed by cursor, and the HTTP rules (host,
  * cost, masking) applied to sockets too.
  */
+import type { WireMessage } from '../../src/protocol/wire.js';
 import { gql, startStack, startWiredStack } from '../support/gateway.js';
 import { basicAuth } from '../support/emulator.js';
 import { firstErrorCode, until, wsClient } from '../support/ws.js';
@@ -73,6 +74,28 @@ describe('subscriptions over WebSocket', () => {
       for (const statuses of seen) expect(statuses).toEqual(['QUEUED', 'DELIVERED']);
     } finally {
       await Promise.all(clients.map((client) => client.dispose()));
+      await stack.stop();
+    }
+  });
+
+  it('resumes messageEvents over a backlog longer than one page, in order, each event once', async () => {
+    const stack = await startWiredStack();
+    const client = wsClient(stack.url);
+    try {
+      const cursors: string[] = [];
+      for (let n = 0; n < 450; n++) {
+        const messageSid = `SM${n.toString(16).padStart(32, '0')}`;
+        const message = { sid: messageSid, status: 'received' } as WireMessage;
+        cursors.push((await stack.gateway.services.eventLog.append({ type: 'RECEIVED', messageSid, status: 'received', from: '+1', to: '+2', occurredAt: n, message })).cursor);
+      }
+      const seen: string[] = [];
+      for await (const result of client.iterate<{ messageEvents: { cursor: string } }>({ query: 'subscription($after: String) { messageEvents(after: $after) { cursor } }', variables: { after: cursors[0] } })) {
+        seen.push(result.data!.messageEvents.cursor);
+        if (seen.length === 449) break;
+      }
+      expect(seen).toEqual(cursors.slice(1));
+    } finally {
+      await client.dispose();
       await stack.stop();
     }
   });
