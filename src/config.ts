@@ -30,7 +30,12 @@ export interface TwilioConfig {
   /** Auth token, when known: the key status-callback signatures are computed with. */
   authToken: string | null;
   baseUrl: string;
+  /** Upstream requests in flight at most, shared fairly between callers. */
   maxConcurrency: number;
+  /** How long a read's answer is reused (CACHE_TTL_MS); 0: no cache. */
+  cacheTtlMs: number;
+  /** Identical reads in flight at once are one call (UPSTREAM_COALESCING, on unless `off`). */
+  coalescing: boolean;
 }
 
 /** Caller authentication. */
@@ -91,8 +96,16 @@ const API_KEY_SID = /^SK[0-9a-fA-F]{32}$/;
 
 /** Default sends per caller per minute: enough for a person or a test run, too few for SMS pumping to pay. */
 export const DEFAULT_SEND_RATE_LIMIT = 30;
-/** Default upstream requests in flight: below Twilio's default per-account concurrency of 100. */
-export const DEFAULT_TWILIO_MAX_CONCURRENCY = 25;
+/**
+ * Default upstream requests in flight: Twilio's default per-account concurrency. More gets 429s, which the
+ * gateway waits out (and its limit backs off); several replicas on one account share it (README).
+ */
+export const DEFAULT_TWILIO_MAX_CONCURRENCY = 100;
+/**
+ * Default life of a cached read, for changes the gateway is not told about (it drops what it hears about
+ * at once): a status screen polling every second costs Twilio one call per message per 5 s, whoever polls.
+ */
+export const DEFAULT_CACHE_TTL_MS = 5_000;
 /**
  * Default upstream calls per GraphQL request: `messages(first: 100)` with every message's media (101 calls)
  * fits twice; 30 aliased `messages(first: 1000)` with media (30,030) does not.
@@ -168,6 +181,13 @@ function flag(env: Env, name: string, fallback: boolean): boolean {
   return value === 'true';
 }
 
+function onOff(env: Env, name: string, fallback: boolean): boolean {
+  const value = text(env, name);
+  if (value === null) return fallback;
+  if (value !== 'on' && value !== 'off') throw new ConfigError(`${name} must be "on" or "off", got "${value}"`);
+  return value === 'on';
+}
+
 function list(env: Env, name: string): string[] {
   return (text(env, name) ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 }
@@ -175,10 +195,14 @@ function list(env: Env, name: string): string[] {
 /** The upstream account from the environment; the emulator's default account when none is configured. */
 function twilioConfig(env: Env, embedded: boolean): TwilioConfig {
   const baseUrl = httpUrl(env, 'TWILIO_API_BASE_URL') ?? 'https://api.twilio.com';
-  const maxConcurrency = integer(env, 'TWILIO_MAX_CONCURRENCY', DEFAULT_TWILIO_MAX_CONCURRENCY, 1, 1000);
+  const limits = {
+    maxConcurrency: integer(env, 'TWILIO_MAX_CONCURRENCY', DEFAULT_TWILIO_MAX_CONCURRENCY, 1, 1000),
+    cacheTtlMs: integer(env, 'CACHE_TTL_MS', DEFAULT_CACHE_TTL_MS, 0, 3_600_000),
+    coalescing: onOff(env, 'UPSTREAM_COALESCING', true),
+  };
   if (embedded) {
     const a = DEFAULT_ACCOUNT;
-    return { accountSid: a.accountSid, username: a.accountSid, password: a.authToken, authToken: a.authToken, baseUrl, maxConcurrency };
+    return { accountSid: a.accountSid, username: a.accountSid, password: a.authToken, authToken: a.authToken, baseUrl, ...limits };
   }
   const accountSid = text(env, 'TWILIO_ACCOUNT_SID');
   if (accountSid === null) throw new ConfigError('TWILIO_ACCOUNT_SID is required when TWILIO_API_BASE_URL is set');
@@ -189,10 +213,10 @@ function twilioConfig(env: Env, embedded: boolean): TwilioConfig {
   if (apiKey !== null || apiSecret !== null) {
     if (apiKey === null || !API_KEY_SID.test(apiKey)) throw new ConfigError('TWILIO_API_KEY must be "SK" followed by 32 hex digits');
     if (apiSecret === null) throw new ConfigError('TWILIO_API_SECRET is required with TWILIO_API_KEY');
-    return { accountSid, username: apiKey, password: apiSecret, authToken, baseUrl, maxConcurrency };
+    return { accountSid, username: apiKey, password: apiSecret, authToken, baseUrl, ...limits };
   }
   if (authToken === null) throw new ConfigError('TWILIO_AUTH_TOKEN (or TWILIO_API_KEY and TWILIO_API_SECRET) is required with TWILIO_ACCOUNT_SID');
-  return { accountSid, username: accountSid, password: authToken, authToken, baseUrl, maxConcurrency };
+  return { accountSid, username: accountSid, password: authToken, authToken, baseUrl, ...limits };
 }
 
 function authConfig(env: Env, production: boolean): AuthConfig {

@@ -61,7 +61,7 @@ const one = <V>(load: (key: string) => Promise<V>): DataLoader.BatchLoadFn<strin
 /** Builds the context of one request, with a budget of `maxUpstreamCalls` Twilio calls. */
 export function createContext(services: Services, caller: Caller, maxUpstreamCalls: number): GatewayContext {
   const budget = new CallBudget(maxUpstreamCalls);
-  const twilio = new TwilioMessages(services.upstream, () => budget.take());
+  const twilio = new TwilioMessages(services.upstream, { beforeAttempt: () => budget.take(), lane: `caller:${caller.id}` });
   // Made on first use: most operations need one loader or none.
   let message: Loaders['message'] | undefined;
   let media: Loaders['media'] | undefined;

@@ -6,6 +6,7 @@
  */
 import { FINAL_STATUSES } from '../protocol/lifecycle.js';
 import type { EventLog } from '../state/event-log.js';
+import type { Invalidations } from '../state/invalidations.js';
 import type { MessageSnapshots } from '../state/message-snapshots.js';
 import type { PollLeases } from '../state/poll-leases.js';
 import type { StatusBoard } from '../state/status-board.js';
@@ -23,7 +24,16 @@ export interface StatusPoller {
 const MAX_BACKOFF = 16;
 
 /** A poller asking `twilio` every `intervalMs` (and less often while nothing changes). */
-export function statusPoller(options: { twilio: () => TwilioMessages; statusBoard: StatusBoard; eventLog: EventLog; snapshots: MessageSnapshots; leases: PollLeases; intervalMs: number; logger: Logger }): StatusPoller {
+export function statusPoller(options: {
+  twilio: () => TwilioMessages;
+  statusBoard: StatusBoard;
+  eventLog: EventLog;
+  snapshots: MessageSnapshots;
+  leases: PollLeases;
+  invalidations: Invalidations;
+  intervalMs: number;
+  logger: Logger;
+}): StatusPoller {
   const watched = new Map<string, { watchers: number; timer: NodeJS.Timeout | null; backoff: number }>();
   const schedule = (sid: string): void => {
     const entry = watched.get(sid);
@@ -42,6 +52,7 @@ export function statusPoller(options: { twilio: () => TwilioMessages; statusBoar
       if (!message?.status) return void watched.delete(sid);
       const recorded = await options.statusBoard.record(sid, message.status);
       if (recorded.changed) {
+        options.invalidations.publish({ sid, deleted: false });
         const snapshot = { ...message, status: recorded.status };
         await options.snapshots.put(snapshot);
         await options.eventLog.append({ type: 'STATUS_CHANGED', messageSid: sid, status: recorded.status, from: message.from, to: message.to, occurredAt: Date.now(), message: snapshot });

@@ -93,13 +93,15 @@ export function createGateway(config: Readonly<Config>, options: GatewayOptions 
   const services: Services = {
     upstream,
     ...state,
-    eventMessages: eventMessages(() => new TwilioMessages(upstream), state.snapshots),
+    eventMessages: eventMessages(() => new TwilioMessages(upstream, { lane: 'events' }), state.snapshots),
     statusPoller: statusPoller({
-      twilio: () => new TwilioMessages(upstream),
+      // A poll asks Twilio: the cache holds what the gateway already knows.
+      twilio: () => new TwilioMessages(upstream, { cached: false, lane: 'status-poller' }),
       statusBoard: state.statusBoard,
       eventLog: state.eventLog,
       snapshots: state.snapshots,
       leases: state.pollLeases,
+      invalidations: state.invalidations,
       intervalMs: config.statusPollIntervalMs,
       logger,
     }),
@@ -107,7 +109,9 @@ export function createGateway(config: Readonly<Config>, options: GatewayOptions 
     // Real Twilio can reach only PUBLIC_URL; an embedded emulator reaches the gateway's own address.
     statusCallbackUrl: () => (config.publicUrl || (config.embeddedEmulator && url) ? `${ownBases()[0]!}${STATUS_CALLBACK_PATH}` : null),
   };
-  const ready = readinessCheck(() => new TwilioMessages(upstream).ping());
+  // Every replica's cache hears of every change any replica makes or is told of.
+  const stopInvalidating = state.invalidations.subscribe(({ sid, deleted }) => (deleted ? upstream.reads.forget(sid) : upstream.reads.invalidate(sid)));
+  const ready = readinessCheck(() => new TwilioMessages(upstream, { cached: false, lane: 'readiness' }).ping());
   const webhooks: WebhookOptions = {
     authToken: config.twilio.authToken,
     signedBases: ownBases,
@@ -115,6 +119,7 @@ export function createGateway(config: Readonly<Config>, options: GatewayOptions 
     statusBoard: services.statusBoard,
     eventLog: services.eventLog,
     snapshots: services.snapshots,
+    invalidations: services.invalidations,
     logger,
     onStatusCallback: options.onStatusCallback,
   };
@@ -153,7 +158,7 @@ export function createGateway(config: Readonly<Config>, options: GatewayOptions 
     }
     if (path === STATUS_CALLBACK_PATH) return handleStatusCallback(req, res, webhooks);
     if (path === INBOUND_PATH) return handleInbound(req, res, webhooks);
-    if (path.startsWith(MEDIA_PATH)) return serveMedia(req, res, media, new TwilioMessages(upstream), logger);
+    if (path.startsWith(MEDIA_PATH)) return serveMedia(req, res, media, new TwilioMessages(upstream, { lane: 'media' }), logger);
     if (path !== '/graphql') return sendJson(res, 404, { error: 'Not found. GraphQL is at /graphql.' });
     const corsHeaders = cors(req, res);
     if (corsHeaders) await handleGraphQL(req, res, corsHeaders);
@@ -227,6 +232,7 @@ export function createGateway(config: Readonly<Config>, options: GatewayOptions 
       }
       await apollo.stop();
       services.statusPoller.stop();
+      stopInvalidating();
       await state.close();
       upstream.close();
     },

@@ -10,6 +10,7 @@ import { isValidSignature } from '../protocol/signature.js';
 import { toRfc2822 } from '../protocol/dates.js';
 import { accountPath, API_VERSION, httpUrl, MESSAGE_SID, type WireMessage, type WireMessageStatus } from '../protocol/wire.js';
 import type { EventLog, MessageEventType } from '../state/event-log.js';
+import type { Invalidations } from '../state/invalidations.js';
 import type { MessageSnapshots } from '../state/message-snapshots.js';
 import { StateUnavailableError } from '../state/types.js';
 import type { StatusBoard } from '../state/status-board.js';
@@ -35,6 +36,8 @@ export interface WebhookOptions {
   statusBoard: StatusBoard;
   eventLog: EventLog;
   snapshots: MessageSnapshots;
+  /** Told of every message a webhook changed, so that no replica's cache answers from before it. */
+  invalidations: Invalidations;
   logger: Logger;
   /** Called for every valid status callback. */
   onStatusCallback?: (params: Record<string, string>) => void;
@@ -93,6 +96,8 @@ async function recordStatus(
 ): Promise<WireMessageStatus> {
   const recorded = await options.statusBoard.record(sid, status);
   if (recorded.changed) {
+    // Before the event goes out: a subscriber that queries on hearing it must not be answered from the cache.
+    options.invalidations.publish({ sid, deleted: false });
     const now = Date.now();
     const snapshot = await message(recorded.status, now);
     if (snapshot) await options.snapshots.put(snapshot);

@@ -2,6 +2,7 @@
 import { MemoryEventLog, type EventLog } from './event-log.js';
 import { MemoryMessageSnapshots, type MessageSnapshots } from './message-snapshots.js';
 import { MemoryIdempotencyStore, type IdempotencyStore } from './idempotency.js';
+import { LocalInvalidations, type Invalidations } from './invalidations.js';
 import { soleReplica, type PollLeases } from './poll-leases.js';
 import { MemorySendRateLimiter, type SendRateLimits } from './rate-limit.js';
 import { MemoryStatusBoard, type StatusBoard } from './status-board.js';
@@ -19,6 +20,8 @@ export interface State {
   snapshots: MessageSnapshots;
   /** Which replica polls a watched message. */
   pollLeases: PollLeases;
+  /** News of changed messages, for every replica's read cache. */
+  invalidations: Invalidations;
   /** False while a shared store cannot be reached (the gateway is then not ready). */
   ready(): boolean;
   /** Lets go of connections and readers. */
@@ -34,6 +37,7 @@ export function createMemoryState(options: { sendRateLimitPerMinute: number }): 
     eventLog: new MemoryEventLog(),
     snapshots: new MemoryMessageSnapshots(),
     pollLeases: soleReplica,
+    invalidations: new LocalInvalidations(),
     ready: () => true,
     close: async () => {},
   };

@@ -1,13 +1,15 @@
 /**
- * One REST call to Twilio: the attempt loop under the retry rules, the timeouts and the concurrency
- * limit, with one seam before every attempt, when it has its slot (where the GraphQL request's budget hangs;
- * timing, traces and metrics of an attempt belong beside it, in this loop). Answers are parsed here; Twilio's
- * errors become typed errors here.
+ * One REST call to Twilio: reads shared with identical ones (coalesced, cached), then the attempt loop under
+ * the retry rules, the timeouts and the fair concurrency limit, with one seam before every attempt, when it
+ * has its slot (where the GraphQL request's budget hangs; timing, traces and metrics of an attempt belong
+ * beside it, in this loop). Answers are parsed here; Twilio's errors become typed errors here.
  */
 import type { OptionsOfTextResponseBody, Response } from 'got';
 import { redactText } from '../telemetry/log.js';
 import { TwilioApiError, UpstreamCode, UpstreamError } from './errors.js';
 import type { TwilioHttp } from './http.js';
+import { CapacityTimeoutError } from './limiter.js';
+import { readKey, type Loaded } from './shared-reads.js';
 import { backoffMs, decide, outcomeUnknown, type CallKind, type Failure } from './rules.js';
 
 /** A REST call: its kind, path under the account, and query or form. */
@@ -18,6 +20,16 @@ export interface Call {
   form?: URLSearchParams;
   /** Retries after the first attempt, when the policy's number is not wanted (readiness checks make none). */
   retries?: number;
+}
+
+/** Who a call is made for. */
+export interface CallOptions {
+  /** Runs before every attempt made for this caller; see {@link BeforeAttempt}. */
+  beforeAttempt: BeforeAttempt;
+  /** The caller's lane in the fair queue for the account's capacity. */
+  lane: string;
+  /** False: a read that must ask Twilio now (a status poll, readiness), never answered from the cache. */
+  cached: boolean;
 }
 
 /**
@@ -75,11 +87,19 @@ function requestOptions(c: Call): OptionsOfTextResponseBody {
 /**
  * Makes one REST call. Resolves with the parsed JSON (null for 204, or for a DELETE retried into 404);
  * rejects with {@link TwilioApiError} for a Twilio 4xx, {@link UpstreamError} for everything the caller
- * cannot fix, or whatever `beforeAttempt` threw.
+ * cannot fix, or whatever `beforeAttempt` threw. Reads go through the shared reads: an identical read in
+ * flight is joined, a cached answer is given as it is (callers must not modify answers).
  */
-export async function call(upstream: TwilioHttp, c: Call, beforeAttempt: BeforeAttempt): Promise<unknown> {
+export function call(upstream: TwilioHttp, c: Call, options: CallOptions): Promise<unknown> {
+  if (c.kind !== 'read') return logged(upstream, c, options.beforeAttempt, options.lane).then((made) => made.value);
+  return upstream.reads.read(readKey(c.path, c.searchParams), options.cached, options.beforeAttempt, (before) => logged(upstream, c, before, options.lane));
+}
+
+/** The call made, its failure logged: its answer's value and the size of its body. */
+async function logged(upstream: TwilioHttp, c: Call, beforeAttempt: BeforeAttempt, lane: string): Promise<Loaded> {
   try {
-    return await attempts(upstream, c, beforeAttempt);
+    const response = await attempts(upstream, c, beforeAttempt, lane);
+    return response === null ? { value: null, bytes: 0 } : { value: answer(c, response), bytes: response.body.length };
   } catch (error) {
     // Refusals by `beforeAttempt` are the caller's doing, and 4xx are the caller's to see: only Twilio's failures are logged.
     if (error instanceof UpstreamError) upstream.logger('warn', 'upstream.failed', { kind: c.kind, path: c.path, code: error.code });
@@ -87,8 +107,15 @@ export async function call(upstream: TwilioHttp, c: Call, beforeAttempt: BeforeA
   }
 }
 
-async function attempts(upstream: TwilioHttp, c: Call, beforeAttempt: BeforeAttempt): Promise<unknown> {
+/** Nothing was sent that Twilio processed: the account's capacity stayed busy for longer than the call's patience. */
+export function capacityBusy(): UpstreamError {
+  return new UpstreamError(UpstreamCode.RateLimited, "Twilio's capacity for this account is busy; retry later.", { retryAfter: 1 });
+}
+
+/** The attempts of a call: the answer that stands (a success or a 4xx), or null for a DELETE retried into 404. */
+async function attempts(upstream: TwilioHttp, c: Call, beforeAttempt: BeforeAttempt, lane: string): Promise<Response<string> | null> {
   const policy = c.retries === undefined ? upstream.retry : { ...upstream.retry, retries: c.retries };
+  const deadline = Date.now() + policy.patienceMs;
   for (let attempt = 0; ; attempt++) {
     let refused: { error: unknown } | null = null;
     let failure: Failure | null = null;
@@ -103,14 +130,19 @@ async function attempts(upstream: TwilioHttp, c: Call, beforeAttempt: BeforeAtte
           return null;
         }
         upstream.requests++;
-        return upstream.got(c.path, requestOptions(c));
-      });
+        const answer = await upstream.got(c.path, requestOptions(c));
+        // The limit follows Twilio's verdict on the account's concurrency (it falls on 429, grows back otherwise).
+        if (answer.statusCode === 429) upstream.limiter.throttled();
+        else upstream.limiter.answered();
+        return answer;
+      }, lane, deadline - Date.now());
     } catch (error) {
+      if (error instanceof CapacityTimeoutError) throw capacityBusy();
       failure = { kind: 'network', code: (error as { code?: string }).code, event: (error as { event?: string }).event };
     }
     if (refused) throw (refused as { error: unknown }).error;
     if (response) failure = { kind: 'status', status: response.statusCode, retryAfterMs: response.statusCode === 429 ? retryAfterMs(response) : null };
-    const decision = decide(c.kind, failure!, { attempt, backoffMs: backoffMs(policy, attempt) }, policy);
+    const decision = decide(c.kind, failure!, { attempt, backoffMs: backoffMs(policy, attempt), remainingMs: deadline - Date.now() }, policy);
     switch (decision.action) {
       case 'retry':
         upstream.logger('warn', 'upstream.retry', { kind: c.kind, path: c.path, attempt: attempt + 1, reason: decision.reason, delayMs: decision.delayMs });
@@ -121,7 +153,7 @@ async function attempts(upstream: TwilioHttp, c: Call, beforeAttempt: BeforeAtte
       case 'deleted':
         return null;
       case 'answer':
-        return answer(c, response!);
+        return response!;
     }
   }
 }

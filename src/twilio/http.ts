@@ -1,6 +1,7 @@
 /**
  * The transport to Twilio: one got instance per process (base URL, Basic auth header, keep-alive agents,
- * timeouts, no retries of its own), the concurrency limiter, and the tricks that make got cheaper per call.
+ * timeouts, no retries of its own), the fair concurrency limiter, the shared reads, and the tricks that make
+ * got cheaper per call.
  * Credentials travel only in the Authorization header (not got's username/password, which end up in error
  * messages).
  */
@@ -12,6 +13,7 @@ import { accountPath } from '../protocol/wire.js';
 import { silentLogger, type Logger } from '../telemetry/log.js';
 import { Limiter } from './limiter.js';
 import { DEFAULT_RETRY, type RetryPolicy } from './rules.js';
+import { SharedReads } from './shared-reads.js';
 
 /** Timeouts of every upstream call, in ms. */
 export interface Timeouts {
@@ -30,10 +32,12 @@ export interface TwilioHttpOptions {
   logger?: Logger;
 }
 
-/** The process-wide upstream: the got instance, the concurrency limiter and the rules. */
+/** The process-wide upstream: the got instance, the concurrency limiter, the shared reads and the rules. */
 export interface TwilioHttp {
   readonly got: Got;
   readonly limiter: Limiter;
+  /** Reads coalesced and cached across requests; told of changes through `invalidate` and `forget`. */
+  readonly reads: SharedReads;
   readonly accountSid: string;
   /** Twilio's base URL, e.g. `https://api.twilio.com`. */
   readonly baseUrl: string;
@@ -104,6 +108,7 @@ export function createTwilioHttp(config: TwilioConfig, options: TwilioHttpOption
   return {
     got: instance,
     limiter: new Limiter(config.maxConcurrency),
+    reads: new SharedReads({ ttlMs: config.cacheTtlMs, coalescing: config.coalescing }),
     accountSid: config.accountSid,
     baseUrl: config.baseUrl,
     retry: { ...DEFAULT_RETRY, ...options.retry },

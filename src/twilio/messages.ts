@@ -6,9 +6,10 @@ import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import got from 'got';
 import type { WireMedia, WireMediaPage, WireMessage, WireMessagePage } from '../protocol/wire.js';
-import { call, type BeforeAttempt, type Call } from './calls.js';
+import { call, capacityBusy, type Call, type CallOptions } from './calls.js';
 import { authFailed, noAnswer, TwilioApiError, UpstreamCode, UpstreamError } from './errors.js';
 import { DEFAULT_TIMEOUTS, MEDIA_DOWNLOAD_MS, type TwilioHttp } from './http.js';
+import { CapacityTimeoutError } from './limiter.js';
 
 /** The content of a media item, as a stream of at most the size it declares. */
 export interface MediaContent {
@@ -22,22 +23,30 @@ export interface MediaContent {
 export type CreateMessageParams = Record<string, string | readonly string[] | undefined>;
 
 /**
+ * Who the data source works for: `beforeAttempt` runs before every HTTP request it makes for them, retries
+ * included, when it is about to be sent, and refuses the request by throwing (the GraphQL request's call budget
+ * hangs here); `lane` is their place in the fair queue for the account's capacity; `cached: false` makes every
+ * read ask Twilio (status polls, readiness).
+ */
+export type TwilioMessagesOptions = Partial<CallOptions>;
+
+/**
  * The data source: one thin method per Twilio Messages operation. Cheap to build; made per request
  * over the process-wide {@link TwilioHttp}.
  */
 export class TwilioMessages {
-  /**
-   * @param upstream the process-wide upstream.
-   * @param beforeAttempt runs before every HTTP request this data source makes, retries included, when it is
-   *   about to be sent; it refuses the request by throwing (the GraphQL request's call budget hangs here).
-   */
+  private readonly options: CallOptions;
+
+  /** @param upstream the process-wide upstream. */
   constructor(
     private readonly upstream: TwilioHttp,
-    private readonly beforeAttempt: BeforeAttempt = () => {},
-  ) {}
+    options: TwilioMessagesOptions = {},
+  ) {
+    this.options = { beforeAttempt: () => {}, lane: 'gateway', cached: true, ...options };
+  }
 
   private call(c: Call): Promise<unknown> {
-    return call(this.upstream, c, this.beforeAttempt);
+    return call(this.upstream, c, this.options);
   }
 
   /** `POST /Messages.json` → 201 Message. Never repeated unless Twilio cannot have processed it. */
@@ -110,11 +119,15 @@ export class TwilioMessages {
   async mediaContent(messageSid: string, mediaSid: string, method: 'GET' | 'HEAD' = 'GET'): Promise<MediaContent | null> {
     const path = `Messages/${encodeURIComponent(messageSid)}/Media/${encodeURIComponent(mediaSid)}`;
     const { upstream } = this;
-    const first = await upstream.limiter.run(() => {
-      this.beforeAttempt();
-      upstream.requests++;
-      return opened(upstream.got.stream(path, { method, followRedirect: false }));
-    });
+    const first = await upstream.limiter
+      .run(() => {
+        this.options.beforeAttempt();
+        upstream.requests++;
+        return opened(upstream.got.stream(path, { method, followRedirect: false }));
+      }, this.options.lane, upstream.retry.patienceMs)
+      .catch((error: unknown) => {
+        throw error instanceof CapacityTimeoutError ? capacityBusy() : error;
+      });
     let answer = first;
     const location = first.response.headers.location;
     const redirected = (first.response.statusCode ?? 0) >= 300 && (first.response.statusCode ?? 0) < 400;

@@ -1,7 +1,9 @@
 /**
  * The retry rules, as a pure function from (kind of call, what went wrong, attempt) to a decision:
- * - GET and DELETE retry with backoff on 429, 5xx and network errors, honouring `Retry-After` up to a cap;
- *   a DELETE retried into 404 counts as deleted.
+ * - GET and DELETE retry with backoff on 5xx and network errors; a DELETE retried into 404 counts as deleted.
+ * - A 429 is never processed by Twilio, so every kind of call waits and tries again (honouring `Retry-After` up to
+ *   a cap) for as long as its patience lasts, however many tries that takes: the account's capacity is
+ *   shared, and a 429 means "later", not "no".
  * - A send (POST …/Messages.json) is retried only when Twilio cannot have processed it: 429, or no
  *   connection at all (refused, or a connect timeout), so no byte was written. A reset, a timeout, a 5xx
  *   or an unreadable success gives SEND_OUTCOME_UNKNOWN after exactly one POST.
@@ -21,9 +23,16 @@ export interface RetryPolicy {
   baseDelayMs: number;
   /** Longest wait, `Retry-After` included; a longer `Retry-After` is not waited for. */
   maxDelayMs: number;
+  /**
+   * How long a call may wait for the account's capacity, from its first try: for a slot of the limiter and
+   * through Twilio's 429s. Past it the call fails with RATE_LIMITED, having sent nothing that was processed.
+   */
+  patienceMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { retries: 2, baseDelayMs: 100, maxDelayMs: 10_000 };
+export const DEFAULT_RETRY: RetryPolicy = { retries: 2, baseDelayMs: 100, maxDelayMs: 10_000, patienceMs: 10_000 };
+/** Longest backoff between two tries after a 429 without `Retry-After`: slots free up within a call's time. */
+const MAX_429_BACKOFF_MS = 1_000;
 
 /** What one attempt ran into. */
 export type Failure =
@@ -41,10 +50,12 @@ export type Decision =
   /** A DELETE retried into 404: the first attempt deleted it. */
   | { action: 'deleted' };
 
-/** Where an attempt stands: its number (0 for the first) and its backoff if it is retried. */
+/** Where an attempt stands: its number (0 for the first), its backoff if it is retried, and the patience left. */
 export interface AttemptState {
   attempt: number;
   backoffMs: number;
+  /** Ms of the call's patience left (see {@link RetryPolicy.patienceMs}). */
+  remainingMs: number;
 }
 
 const retryable = (kind: CallKind): boolean => kind === 'read' || kind === 'delete';
@@ -76,10 +87,10 @@ export function decide(kind: CallKind, failure: Failure, state: AttemptState, po
   }
   const { status, retryAfterMs } = failure;
   if (status === 429) {
-    if (retriesLeft && (retryAfterMs === null || retryAfterMs <= policy.maxDelayMs)) {
-      return { action: 'retry', delayMs: Math.min(retryAfterMs ?? state.backoffMs, policy.maxDelayMs), reason: status };
-    }
-    const retryAfter = Math.ceil((retryAfterMs ?? state.backoffMs) / 1000);
+    // At least the backoff: a `Retry-After: 0` from a busy account would otherwise be a busy loop.
+    const delayMs = Math.max(retryAfterMs ?? 0, Math.min(state.backoffMs, MAX_429_BACKOFF_MS));
+    if (delayMs <= policy.maxDelayMs && delayMs < state.remainingMs) return { action: 'retry', delayMs, reason: status };
+    const retryAfter = Math.max(1, Math.ceil(delayMs / 1000));
     return { action: 'fail', error: new UpstreamError(UpstreamCode.RateLimited, 'Twilio is rate-limiting this account; retry later.', { retryAfter }) };
   }
   if (status >= 500) {

@@ -1,9 +1,9 @@
 /** The retry rules as a table: each kind of failure, for each kind of call, gives one decision. */
 import { decide, type CallKind, type Failure } from '../../src/twilio/rules.js';
 
-const policy = { retries: 2, baseDelayMs: 100, maxDelayMs: 10_000 };
-const first = { attempt: 0, backoffMs: 100 };
-const last = { attempt: 2, backoffMs: 400 };
+const policy = { retries: 2, baseDelayMs: 100, maxDelayMs: 10_000, patienceMs: 10_000 };
+const first = { attempt: 0, backoffMs: 100, remainingMs: 10_000 };
+const last = { attempt: 2, backoffMs: 400, remainingMs: 9_000 };
 const network = (code: string, event?: string): Failure => ({ kind: 'network', code, event });
 const status = (code: number, retryAfterMs: number | null = null): Failure => ({ kind: 'status', status: code, retryAfterMs });
 
@@ -40,12 +40,21 @@ describe('retry rules', () => {
     expect(outcome('read', network('ETIMEDOUT', 'response'), last)).toBe('UPSTREAM_TIMEOUT');
     expect(outcome('send', network('ECONNREFUSED'), last)).toBe('UPSTREAM_UNAVAILABLE');
     expect(outcome('read', status(500), last)).toBe('UPSTREAM_UNAVAILABLE');
-    expect(outcome('send', status(429), last)).toBe('RATE_LIMITED');
+  });
+
+  it('waits out 429s for as long as the call\'s patience lasts, however many tries that takes (Twilio processed none of them)', () => {
+    const tenth = { attempt: 10, backoffMs: 100 * 2 ** 10, remainingMs: 3_000 };
+    for (const kind of ['read', 'send', 'update', 'delete'] as const) {
+      expect(decide(kind, status(429), tenth, policy)).toMatchObject({ action: 'retry', delayMs: 1_000 });
+      expect(outcome(kind, status(429), { ...tenth, remainingMs: 900 })).toBe('RATE_LIMITED');
+    }
+    // Retry-After 0 from a busy account still waits the backoff: no busy loop.
+    expect(decide('send', status(429, 0), first, policy)).toMatchObject({ action: 'retry', delayMs: 100 });
   });
 
   it('counts a DELETE retried into 404 as deleted', () => {
-    expect(outcome('delete', status(404), { attempt: 1, backoffMs: 200 })).toBe('deleted');
-    expect(outcome('read', status(404), { attempt: 1, backoffMs: 200 })).toBe('answer');
+    expect(outcome('delete', status(404), { attempt: 1, backoffMs: 200, remainingMs: 9_000 })).toBe('deleted');
+    expect(outcome('read', status(404), { attempt: 1, backoffMs: 200, remainingMs: 9_000 })).toBe('answer');
   });
 
   it('waits what Twilio asks, up to the cap, and reports the wait it could not make', () => {

@@ -5,6 +5,7 @@ import { MemoryEventLog } from '../../src/state/event-log.js';
 import { MemoryMessageSnapshots } from '../../src/state/message-snapshots.js';
 import { MemoryStatusBoard } from '../../src/state/status-board.js';
 import { soleReplica, type PollLeases } from '../../src/state/poll-leases.js';
+import { LocalInvalidations, type Invalidation } from '../../src/state/invalidations.js';
 import { silentLogger } from '../../src/telemetry/log.js';
 import type { TwilioMessages } from '../../src/twilio/messages.js';
 
@@ -19,17 +20,22 @@ function setup(statuses: string[], leases: PollLeases = soleReplica) {
   const eventLog = new MemoryEventLog();
   const statusBoard = new MemoryStatusBoard();
   const snapshots = new MemoryMessageSnapshots();
-  const poller = statusPoller({ twilio: () => twilio as unknown as TwilioMessages, statusBoard, eventLog, snapshots, leases, intervalMs: 10, logger: silentLogger });
-  return { poller, eventLog, statusBoard, fetches: () => fetches };
+  const invalidations = new LocalInvalidations();
+  const invalidated: Invalidation[] = [];
+  invalidations.subscribe((change) => invalidated.push(change));
+  const poller = statusPoller({ twilio: () => twilio as unknown as TwilioMessages, statusBoard, eventLog, snapshots, leases, invalidations, intervalMs: 10, logger: silentLogger });
+  return { poller, eventLog, statusBoard, invalidated, fetches: () => fetches };
 }
 
 describe('statusPoller', () => {
   it('polls a message once however many watch it, and publishes each step once until it is final', async () => {
-    const { poller, eventLog, fetches } = setup(['sent', 'delivered']);
+    const { poller, eventLog, invalidated, fetches } = setup(['sent', 'delivered']);
     const stops = [poller.watch(SID), poller.watch(SID), poller.watch(SID)];
     await until(() => (eventLog.after(null, 10) ?? []).some((e) => e.status === 'delivered'));
     expect((eventLog.after(null, 10) ?? []).map((e) => e.status)).toEqual(['sent', 'delivered']);
     expect(fetches()).toBe(2);
+    // Each step it found also drops the cached answers about the message, on every replica.
+    expect(invalidated).toEqual([{ sid: SID, deleted: false }, { sid: SID, deleted: false }]);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(fetches()).toBe(2); // final: no more polls
     for (const stop of stops) stop();

@@ -53,6 +53,8 @@ async function send(input: CreateMessageInput, ctx: GatewayContext): Promise<Mes
   const params = { ...createParams(input), StatusCallback: input.statusCallback ?? ctx.services.statusCallbackUrl() ?? undefined };
   const result = await withUserErrors(['input'], () => ctx.twilio.createMessage(params));
   if (result.value) {
+    // Every cached list is now missing it.
+    if (result.value.sid) ctx.services.invalidations.publish({ sid: result.value.sid, deleted: false });
     primeMessages(ctx.loaders, [result.value]);
     // Kept so that its status callbacks become events with the whole message, without asking Twilio.
     await ctx.services.snapshots.put(result.value);
@@ -93,7 +95,13 @@ async function update(
   fieldPrefix: string[],
   argumentFields: readonly string[],
 ): Promise<MessagePayload> {
-  const result = await changeMessage(sid, [...fieldPrefix, 'sid'], argumentFields, () => ctx.twilio.updateMessage(sid, change));
+  let result: Awaited<ReturnType<typeof changeMessage<WireMessage>>>;
+  try {
+    result = await changeMessage(sid, [...fieldPrefix, 'sid'], argumentFields, () => ctx.twilio.updateMessage(sid, change));
+  } finally {
+    // Whatever the outcome: an update whose answer was lost may have happened.
+    if (MESSAGE_SID.test(sid)) ctx.services.invalidations.publish({ sid, deleted: false });
+  }
   if (result.value) primeMessages(ctx.loaders, [result.value]);
   return { message: result.value, userErrors: result.userErrors };
 }
@@ -163,6 +171,7 @@ export const Mutation: MutationResolvers = {
   deleteMessage: async (_root, { sid }, ctx) => {
     const result = await changeMessage(sid, ['sid'], ['sid'], () => ctx.twilio.deleteMessage(sid));
     if (result.userErrors.length > 0) return { deletedSid: null, userErrors: result.userErrors };
+    ctx.services.invalidations.publish({ sid, deleted: true });
     ctx.loaders.message.clear(sid).prime(sid, null);
     return { deletedSid: sid, userErrors: [] };
   },

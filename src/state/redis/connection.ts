@@ -51,6 +51,9 @@ export class Keys {
   get events(): string {
     return `${this.prefix}events`;
   }
+  get invalidations(): string {
+    return `${this.prefix}invalidations`;
+  }
 }
 
 /** Resolves once `redis` is connected and ready; rejects after `timeoutMs`. */

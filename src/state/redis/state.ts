@@ -4,6 +4,7 @@ import type { State } from '../memory.js';
 import { connectRedis, Keys } from './connection.js';
 import { READER_TIMEOUT_MS, RedisEventLog } from './event-log.js';
 import { RedisIdempotencyStore } from './idempotency.js';
+import { RedisInvalidations } from './invalidations.js';
 import { RedisMessageSnapshots } from './message-snapshots.js';
 import { RedisPollLeases } from './poll-leases.js';
 import { RedisSendRateLimiter } from './rate-limit.js';
@@ -42,6 +43,12 @@ export function createRedisState(options: { url: string; keyPrefix: string; send
     reader.on('error', () => {});
     return reader;
   });
+  const invalidations = new RedisInvalidations(redis, keys, () => {
+    // Subscribing waits for the connection instead of failing while Redis is still connecting.
+    const subscriber = redis.duplicate({ enableOfflineQueue: true });
+    subscriber.on('error', () => {});
+    return subscriber;
+  });
   return {
     idempotency: new RedisIdempotencyStore(redis, keys),
     sendRateLimiter: new RedisSendRateLimiter(redis, keys, options.sendRateLimitPerMinute),
@@ -49,9 +56,11 @@ export function createRedisState(options: { url: string; keyPrefix: string; send
     eventLog,
     snapshots: new RedisMessageSnapshots(redis, keys),
     pollLeases: new RedisPollLeases(redis, keys),
+    invalidations,
     ready: () => redis.status === 'ready',
     async close() {
       await eventLog.close();
+      invalidations.close();
       redis.disconnect();
     },
   };
