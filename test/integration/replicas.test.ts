@@ -63,6 +63,8 @@ describeRedis('two replicas on one Redis', () => {
       GATEWAY_API_KEYS: KEYS.join(','),
       GATEWAY_SECRET: 'replicas-share-this-secret-0123456789abcdef',
       SEND_RATE_LIMIT: String(SEND_RATE_LIMIT),
+      // Cached answers outlive the test: only an invalidation can refresh them.
+      CACHE_TTL_MS: '600000',
     });
     const child = spawn(process.execPath, ['dist-test/main.js'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const out = output(child);
@@ -152,6 +154,20 @@ describeRedis('two replicas on one Redis', () => {
     expect(sids.size).toBe(1);
     expect([...sids][0]).toMatch(/^SM[0-9a-f]{32}$/);
     expect(creates() - before).toBe(1);
+  });
+
+  it('drops the lists A cached when B sends: the invalidation crosses Redis', async () => {
+    const key = 'events-key-0123456789' as const;
+    const bodies = async () =>
+      ((await gql<{ messages: { nodes: Array<{ body: string }> } }>(a.url, 'query { messages(first: 50) { nodes { body } } }', undefined, bearer(key))).data?.messages.nodes ?? []).map((m) => m.body);
+    const lists = () => emu.handler.calls.get('ListMessage') ?? 0;
+    await bodies();
+    const before = lists();
+    await bodies();
+    expect(lists()).toBe(before); // from A's cache
+    expect((await send(b, key, { body: 'sent on B, listed on A' })).errors).toBeUndefined();
+    await until(async () => (await bodies()).includes('sent on B, listed on A'));
+    expect(lists()).toBe(before + 1);
   });
 
   it('shares a caller\'s send budget between the replicas', async () => {
