@@ -2,7 +2,8 @@
  * `npm run bench`: the gateway against baselines in one run (bench/README.md). The upstream stub and the
  * load generator (this process) share one core; the server under test gets the other (taskset). Each
  * measurement is the median of repeated runs after a warm-up. Prints one table, and the ratios the
- * targets of the benchmark issue are stated in.
+ * targets of the benchmark issue are stated in. Then the Twilio-shaped section (bench/twilio-shaped.ts):
+ * Twilio's latency and concurrency limit, many virtual clients. `BENCH_SECTIONS=cpu` or `=shaped` runs one.
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync } from 'node:fs';
@@ -10,6 +11,7 @@ import autocannon from 'autocannon';
 import { BENCH_REDIS_URL, deleteRedisKeys, redisAnswers } from './redis.js';
 import { cpuMicros, HAS_TASKSET, machine, NODE_FLAGS, peakRssMb, start, type Proc } from './processes.js';
 import { BENCH_ACCOUNT_SID, BENCH_AUTH_TOKEN, BENCH_MESSAGE_SID } from './shared.js';
+import { runShapedSection } from './twilio-shaped.js';
 import { accountPath } from '../src/protocol/wire.js';
 
 // Many short interleaved runs beat a few long ones on a noisy VM: the median shrugs off slow spells.
@@ -20,6 +22,8 @@ const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 10);
 const WARMUP_SECONDS = Number(process.env['BENCH_WARMUP_SECONDS'] ?? 3);
 /** Comma-separated target names to run (all when unset), for iterating on one of them. */
 const ONLY = process.env['BENCH_ONLY']?.split(',').map((s) => s.trim());
+/** Sections to run, comma-separated: `cpu` (this file's table) and `shaped` (bench/twilio-shaped.ts). */
+const SECTIONS = (process.env['BENCH_SECTIONS'] ?? 'cpu,shaped').split(',').map((s) => s.trim());
 interface Request {
   path: string;
   method: 'GET' | 'POST';
@@ -141,7 +145,8 @@ async function alone<T>(proc: Proc, servers: readonly Proc[], work: () => Promis
   }
 }
 
-async function main(): Promise<void> {
+/** The CPU section: each server alone against an instant stub, autocannon's closed loop. */
+async function cpuSection(): Promise<void> {
   const began = Date.now();
   if (HAS_TASKSET) execFileSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
   // Every server runs with the same Node flags as `npm start`, so that the ratios compare code, not runtime settings.
@@ -267,6 +272,11 @@ async function main(): Promise<void> {
   console.log(lines.join('\n'));
   console.log(`\n${ratios.join('\n')}`);
   console.log(`\nbenchmark took ${fmt((Date.now() - began) / 1000)} s`);
+}
+
+async function main(): Promise<void> {
+  if (SECTIONS.includes('cpu')) await cpuSection();
+  if (SECTIONS.includes('shaped')) await runShapedSection();
 }
 
 main().then(

@@ -2,7 +2,8 @@
  * Baseline "stock Apollo + got": the server a team would write by hand from the docs, i.e. what this
  * gateway must beat. `startStandaloneServer` with its defaults (Express, default plugins), got with its
  * defaults, one REST call per resolver and no DataLoader. It serves the same SDL and answers Q1 and Q2
- * with the same data as the gateway (the benchmark checks that each answer has no errors).
+ * with the same data as the gateway (the benchmark checks that each answer has no errors), and the
+ * Twilio-shaped section's polls and sends (`numMedia`, `media { url }`, `createMessage`).
  */
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
@@ -31,7 +32,19 @@ const resolvers = {
     status: (m: WireMessage) => m.status?.toUpperCase(),
     dateSent: (m: WireMessage) => iso(m.date_sent),
     price: (m: WireMessage) => (m.price === null ? null : { amount: m.price, currency: m.price_unit }),
+    numMedia: (m: WireMessage) => Number(m.num_media),
     media: async (m: WireMessage): Promise<WireMedia[]> => (await api(`Messages/${m.sid}/Media.json`).json<WireMediaPage>()).media_list,
+  },
+  // Twilio's own link to the content, as a hand-written server would give it.
+  Media: { url: (m: WireMedia) => `${twilio.baseUrl}${(m.uri ?? '').replace(/\.json$/, '')}` },
+  Mutation: {
+    // One POST per call, as got's docs show it (got does not retry a POST); idempotencyKey is not used.
+    createMessage: async (_root: unknown, { input }: { input: { to: string; from?: string | null; body?: string | null } }) => {
+      const form: Record<string, string> = { To: input.to };
+      if (input.from) form['From'] = input.from;
+      if (input.body) form['Body'] = input.body;
+      return { message: await api.post('Messages.json', { form }).json<WireMessage>(), userErrors: [] };
+    },
   },
 };
 
