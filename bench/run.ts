@@ -6,7 +6,7 @@
  * Twilio's latency and concurrency limit, many virtual clients. `BENCH_SECTIONS=cpu` or `=shaped` runs one.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { BENCH_REDIS_URL, deleteRedisKeys, redisAnswers } from './redis.js';
 import { cpuMicros, HAS_TASKSET, machine, NODE_FLAGS, peakRssMb, start, type Proc } from './processes.js';
@@ -22,6 +22,11 @@ const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 10);
 const WARMUP_SECONDS = Number(process.env['BENCH_WARMUP_SECONDS'] ?? 3);
 /** Comma-separated target names to run (all when unset), for iterating on one of them. */
 const ONLY = process.env['BENCH_ONLY']?.split(',').map((s) => s.trim());
+/**
+ * The gateway as it was before the read cache and the fair queue (issue 14), built from git, so that its Q1 runs
+ * beside today's in the same run: the CPU cost of the new path, measured rather than remembered.
+ */
+const BEFORE_REF = process.env['BENCH_BEFORE_REF'] ?? 'e871460';
 /** Sections to run, comma-separated: `cpu` (this file's table) and `shaped` (bench/twilio-shaped.ts). */
 const SECTIONS = (process.env['BENCH_SECTIONS'] ?? 'cpu,shaped').split(',').map((s) => s.trim());
 interface Request {
@@ -145,6 +150,21 @@ async function alone<T>(proc: Proc, servers: readonly Proc[], work: () => Promis
   }
 }
 
+/** Builds the gateway at `ref` into .bench-before/ (its own src and schema); null, with a line why, when it cannot. */
+function buildBefore(ref: string): string | null {
+  try {
+    rmSync('.bench-before', { recursive: true, force: true });
+    mkdirSync('.bench-before');
+    const archive = execFileSync('git', ['archive', ref, 'src', 'schema', 'tsconfig.json', 'tsconfig.build.json'], { maxBuffer: 64 * 1024 * 1024 });
+    execFileSync('tar', ['-x', '-C', '.bench-before'], { input: archive });
+    execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', '.bench-before/tsconfig.build.json'], { stdio: 'inherit' });
+    return '.bench-before/dist/main.js';
+  } catch (error) {
+    console.error(`gateway before skipped: could not build ${ref} (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
+    return null;
+  }
+}
+
 /** The CPU section: each server alone against an instant stub, autocannon's closed loop. */
 async function cpuSection(): Promise<void> {
   const began = Date.now();
@@ -168,16 +188,21 @@ async function cpuSection(): Promise<void> {
   };
   const redisPrefix = `bench:${process.pid}:`;
   const PROXY_Q1: Request = { path: '/', method: 'GET', headers: {} };
+  const UNSHARED = { CACHE_TTL_MS: '0', UPSTREAM_COALESCING: 'off' };
+  const before = !ONLY || ONLY.includes('gateway before') ? buildBefore(BEFORE_REF) : null;
   const servers: Array<[string, string[], Array<[string, Request]>, Record<string, string>?]> = [
+    ...(before ? [['gateway before', [...node, before], [['Q1', Q1]]] as [string, string[], Array<[string, Request]>]] : []),
     ['bare got proxy', baseline('got-proxy'), [['Q1', PROXY_Q1]]],
     ['tuned got proxy', baseline('got-proxy'), [['Q1', PROXY_Q1]], { GOT_PROXY: 'tuned' }],
     ['bare Apollo', baseline('bare-apollo'), [['Q0', Q0]]],
-    ['naive server', baseline('naive-gateway'), [['Q2', Q2]]],
+    ['naive server', baseline('naive-gateway'), [['Q2', Q2]], UNSHARED],
     ['stock Apollo + got', baseline('stock-apollo'), [['Q1', Q1], ['Q2', Q2]]],
     ['GraphQL Mesh', baseline('mesh'), [['Q1', MESH_Q1]]],
-    ['gateway', [...node, 'dist/main.js'], [['Q0', Q0], ['Q1', Q1], ['Q2', Q2], ['Q3', Q3], ...SENDS_AT_RATE]],
+    // Cache and coalescing off: every request pays its upstream call, as in the baselines (the cached rows follow).
+    ['gateway', [...node, 'dist/main.js'], [['Q0', Q0], ['Q1', Q1], ['Q2', Q2], ['Q3', Q3], ...SENDS_AT_RATE], UNSHARED],
+    ['gateway cached', [...node, 'dist/main.js'], [['Q1', Q1], ['Q2', Q2]]],
     // The same gateway with its state on Redis (the machine's): what sharing state with other replicas costs a send.
-    ['gateway on Redis', [...node, 'dist/main.js'], [['Q3', Q3], ...SENDS_AT_RATE], { REDIS_URL: BENCH_REDIS_URL, REDIS_KEY_PREFIX: redisPrefix }],
+    ['gateway on Redis', [...node, 'dist/main.js'], [['Q3', Q3], ...SENDS_AT_RATE], { ...UNSHARED, REDIS_URL: BENCH_REDIS_URL, REDIS_KEY_PREFIX: redisPrefix }],
   ];
   const cases: Case[] = [];
   const procs: Proc[] = [];
@@ -256,6 +281,8 @@ async function cpuSection(): Promise<void> {
     `| Q1 gateway / tuned got proxy (same got instance), req/s | ${fmt(paired(G('Q1'), ['tuned got proxy', 'Q1'], 'rps'), 2)} | (the GraphQL layer alone) |`,
     `| Q1 gateway / stock Apollo + got, req/s | ${fmt(paired(G('Q1'), ['stock Apollo + got', 'Q1'], 'rps'), 2)} | > 1 |`,
     `| Q1 gateway / GraphQL Mesh, req/s | ${fmt(paired(G('Q1'), ['GraphQL Mesh', 'Q1'], 'rps'), 2)} | ≥ 3 |`,
+    `| Q1 gateway / gateway before (${BEFORE_REF}), CPU µs per request | ${fmt(paired(G('Q1'), ['gateway before', 'Q1'], 'cpuUs'), 2)} | ≤ 1 (no worse) |`,
+    `| Q1 gateway cached / gateway, CPU µs per request | ${fmt(paired(['gateway cached', 'Q1'], G('Q1'), 'cpuUs'), 2)} | (a cache hit) |`,
     `| Q1 gateway / direct upstream, req/s | ${fmt(paired(G('Q1'), ['direct upstream', 'Q1'], 'rps'), 2)} | (the limit) |`,
     `| Q0 gateway / bare Apollo, req/s | ${fmt(paired(G('Q0'), ['bare Apollo', 'Q0'], 'rps'), 2)} | ≥ 0.83 (within 1.2×) |`,
     `| Q2 upstream calls: gateway, naive, stock | ${find('gateway', 'Q2').upstreamPerQuery}, ${find('naive server', 'Q2').upstreamPerQuery}, ${find('stock Apollo + got', 'Q2').upstreamPerQuery} | 11 (1 + 10) |`,
