@@ -2,6 +2,8 @@
  * Configuration: the environment turned into one typed, frozen object. A bad value stops start-up with
  * a one-line error that names the variable (the README's configuration table).
  */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 /** An account as an emulator serves it: the SID, its auth token, and API keys that may act for it. */
 export interface AccountCredentials {
@@ -82,6 +84,10 @@ export interface Config {
   redis: { url: string; keyPrefix: string } | null;
   /** Serve an Apollo Federation 2 subgraph (`_service`, `_entities`, `Message @key(fields: "sid")`) instead of a plain schema. */
   federation: boolean;
+  /** The persisted-documents manifest (PERSISTED_DOCUMENTS; by default the inbox's, when it has been generated); null: none. */
+  persistedDocuments: string | null;
+  /** TRUSTED_DOCUMENTS=only: run only the manifest's documents. */
+  trustedDocumentsOnly: boolean;
 }
 
 /** A configuration error; its message is the one line printed at start-up. */
@@ -233,6 +239,18 @@ function authConfig(env: Env, production: boolean): AuthConfig {
   return { apiKeys, jwt, disabled: !configured, disabledOnPurpose: mode === 'none' };
 }
 
+/** The inbox's manifest, which `npm run codegen` writes beside its generated client. */
+export const DEFAULT_PERSISTED_DOCUMENTS = fileURLToPath(new URL('../web/src/__generated__/persisted-documents.json', import.meta.url));
+
+/** PERSISTED_DOCUMENTS and TRUSTED_DOCUMENTS. */
+function trustedDocuments(env: Env): Pick<Config, 'persistedDocuments' | 'trustedDocumentsOnly'> {
+  const mode = text(env, 'TRUSTED_DOCUMENTS') ?? 'allow';
+  if (mode !== 'only' && mode !== 'allow') throw new ConfigError(`TRUSTED_DOCUMENTS must be "only" or "allow", got "${mode}"`);
+  const persistedDocuments = text(env, 'PERSISTED_DOCUMENTS') ?? (existsSync(DEFAULT_PERSISTED_DOCUMENTS) ? DEFAULT_PERSISTED_DOCUMENTS : null);
+  if (mode === 'only' && persistedDocuments === null) throw new ConfigError('TRUSTED_DOCUMENTS=only needs PERSISTED_DOCUMENTS (a manifest of the documents to run)');
+  return { persistedDocuments, trustedDocumentsOnly: mode === 'only' };
+}
+
 /** Reads and validates the gateway's configuration. Throws {@link ConfigError} naming the bad variable. */
 export function loadConfig(env: Env = process.env): Readonly<Config> {
   const production = env['NODE_ENV'] === 'production';
@@ -274,6 +292,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     maxSubscriptionsPerCaller: integer(env, 'MAX_SUBSCRIPTIONS_PER_CALLER', DEFAULT_MAX_SUBSCRIPTIONS_PER_CALLER, 1, 1_000_000),
     redis: redisConfig(env),
     federation: flag(env, 'FEDERATION', false),
+    ...trustedDocuments(env),
   };
   return Object.freeze(config);
 }

@@ -24,6 +24,8 @@ export const ErrorCode = {
   /** The HTTP request itself was wrong: a body that is not JSON. */
   BadRequest: 'BAD_REQUEST',
   PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
+  /** TRUSTED_DOCUMENTS=only and the document is not one of the manifest's (PERSISTED_DOCUMENTS). */
+  PersistedQueryNotInList: 'PERSISTED_QUERY_NOT_IN_LIST',
   /** An upstream call refused because its GraphQL request had been answered; never seen by a caller. */
   RequestEnded: 'REQUEST_ENDED',
   InternalServerError: 'INTERNAL_SERVER_ERROR',

@@ -4,10 +4,12 @@
  * `createGateway(config)` returns a gateway to `start()` and `stop()`.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ApolloServer } from '@apollo/server';
-import { isLoopbackHost, type Config } from '../config.js';
+import { ConfigError, isLoopbackHost, type Config } from '../config.js';
+import { parseManifest, TrustedDocuments } from '../graphql/trusted-documents.js';
 import { createApollo } from '../graphql/apollo.js';
 import { resolvers } from '../graphql/resolvers/index.js';
 import { executableSchema } from '../graphql/schema.js';
@@ -71,6 +73,17 @@ export interface Gateway {
   start(port?: number, host?: string): Promise<string>;
   /** Stops taking requests, lets those in flight finish (up to `graceMs`, default 10 s), then closes upstream sockets. */
   stop(graceMs?: number): Promise<void>;
+}
+
+/** The manifest of PERSISTED_DOCUMENTS, read once; a file that is not one stops start-up with a line naming the variable. */
+function trustedDocuments(config: Readonly<Config>): TrustedDocuments {
+  if (config.persistedDocuments === null) return new TrustedDocuments(new Map(), false);
+  try {
+    return new TrustedDocuments(parseManifest(readFileSync(config.persistedDocuments, 'utf8')), config.trustedDocumentsOnly);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+    throw new ConfigError(`PERSISTED_DOCUMENTS (${config.persistedDocuments}) cannot be used: ${reason}`);
+  }
 }
 
 /** Builds the gateway for a configuration. */
@@ -138,10 +151,12 @@ export function createGateway(config: Readonly<Config>, options: GatewayOptions 
   const cors = corsHandler(config.corsOrigins);
   const authenticate = createAuthenticator(config.auth);
   let ws: WebSocketTransport | undefined;
+  const trusted = trustedDocuments(config);
   const handleGraphQL = graphqlRoute({
     apollo,
     authenticate,
     landingPage,
+    trusted,
     contextFor: (caller) => createContext(services, caller, config.maxUpstreamCallsPerRequest),
   });
 
@@ -202,6 +217,7 @@ export function createGateway(config: Readonly<Config>, options: GatewayOptions 
         schema,
         authenticate,
         contextFor: (caller, maxUpstreamCalls) => createContext(services, caller, maxUpstreamCalls),
+        trusted,
         maxUpstreamCalls: config.maxUpstreamCallsPerRequest,
         introspection: config.introspection,
         hostAllowed,

@@ -9,6 +9,7 @@ import type { Authenticator } from '../graphql/auth.js';
 import type { Caller, GatewayContext } from '../graphql/context.js';
 import { readBody, sendJson } from '../http.js';
 import { ErrorCode } from '../graphql/errors.js';
+import type { TrustedDocuments } from '../graphql/trusted-documents.js';
 
 /** Writes an error in GraphQL-over-HTTP's shape, for answers given before GraphQL runs (401, 403, 413…). */
 export function sendGraphQLError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
@@ -26,7 +27,43 @@ export interface GraphQLRouteOptions {
   authenticate: Authenticator;
   /** True where Apollo serves a landing page: then a GET without credentials may go as far as that page. */
   landingPage: boolean;
+  /** Documents a request may name by hash; with `only`, the only ones that run. */
+  trusted: TrustedDocuments;
   contextFor(caller: Caller): GatewayContext;
+}
+
+/**
+ * The request with the document it names by hash filled in (GraphQL over HTTP's POST body or GET query), or
+ * the reason it is refused. Runs before Apollo parses anything.
+ */
+function withTrustedDocument(trusted: TrustedDocuments, method: string, body: unknown, search: string): { body: unknown; search: string } | { refused: string } {
+  if (method === 'POST') {
+    // Batches are refused by Apollo; with `only`, anything but one operation object is refused here first.
+    if (!body || typeof body !== 'object' || Array.isArray(body)) return trusted.only ? { refused: 'Send one GraphQL request object.' } : { body, search };
+    const request = body as Record<string, unknown>;
+    const resolved = trusted.resolve(request['query'], request['extensions']);
+    if ('refused' in resolved) return resolved;
+    // Absent stays absent: Apollo refuses a key that is there with no value.
+    const { query: _query, extensions: _extensions, ...rest } = request;
+    return {
+      body: { ...rest, ...(resolved.query !== undefined && { query: resolved.query }), ...(resolved.extensions !== undefined && { extensions: resolved.extensions }) },
+      search,
+    };
+  }
+  const params = new URLSearchParams(search);
+  let extensions: unknown;
+  try {
+    extensions = params.has('extensions') ? JSON.parse(params.get('extensions')!) : undefined;
+  } catch {
+    extensions = undefined;
+  }
+  const resolved = trusted.resolve(params.get('query') ?? undefined, extensions);
+  if ('refused' in resolved) return resolved;
+  if (typeof resolved.query === 'string') params.set('query', resolved.query);
+  if (resolved.extensions === undefined) params.delete('extensions');
+  else params.set('extensions', JSON.stringify(resolved.extensions));
+  const rebuilt = params.toString();
+  return { body, search: rebuilt ? `?${rebuilt}` : '' };
 }
 
 /** The 401 for a request without credentials that Apollo did not answer with its landing page. */
@@ -70,7 +107,13 @@ export function graphqlRoute(options: GraphQLRouteOptions) {
     }
     const target = req.url ?? '/';
     const queryStart = target.indexOf('?');
-    const search = queryStart < 0 ? '' : target.slice(queryStart);
+    let search = queryStart < 0 ? '' : target.slice(queryStart);
+    // A GET with no query string is a browser asking for the landing page: nothing to resolve.
+    if (method === 'POST' || search) {
+      const named = withTrustedDocument(options.trusted, method, body, search);
+      if ('refused' in named) return sendGraphQLError(res, 400, ErrorCode.PersistedQueryNotInList, named.refused, cors);
+      ({ body, search } = named);
+    }
     const httpGraphQLRequest: HTTPGraphQLRequest = { method: method.toUpperCase(), headers, search, body };
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest,

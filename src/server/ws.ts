@@ -14,6 +14,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import type { Authenticator } from '../graphql/auth.js';
 import type { Caller, GatewayContext } from '../graphql/context.js';
 import { overBudget } from '../graphql/cost.js';
+import type { TrustedDocuments } from '../graphql/trusted-documents.js';
 import { ErrorCode, formatError, gatewayError } from '../graphql/errors.js';
 import { LIMITS, validationRules } from '../graphql/limits.js';
 import { sharedSubscribe } from '../graphql/shared-execution.js';
@@ -27,6 +28,8 @@ export interface WebSocketOptions {
   authenticate: Authenticator;
   /** The context of one operation; `maxUpstreamCalls` is its call budget (a subscription has none: it lives long). */
   contextFor(caller: Caller, maxUpstreamCalls: number): GatewayContext;
+  /** Documents an operation may name by hash (`extensions.persistedQuery`); with `only`, the only ones that run. */
+  trusted: TrustedDocuments;
   maxUpstreamCalls: number;
   introspection: boolean;
   /** The same host and origin rules as HTTP requests. */
@@ -152,9 +155,12 @@ export function attachWebSocket(options: WebSocketOptions): WebSocketTransport {
         // graphql-ws frees an id when `complete` arrives, before its first execution has even started: a new
         // operation under that id would run beside the old one, untracked. The id is free once the old one ended.
         if (extra.operations.has(id)) return [gatewayError(ErrorCode.BadRequest, `Operation ${JSON.stringify(id.slice(0, 64))} is still running; use another id.`)];
+        const named = options.trusted.resolve(payload.query, payload.extensions);
+        if ('refused' in named) return [gatewayError(ErrorCode.PersistedQueryNotInList, named.refused)];
+        if (typeof named.query !== 'string') return [gatewayError(ErrorCode.BadRequest, 'Send the document, or the hash of one this gateway knows.')];
         let document: DocumentNode;
         try {
-          document = parse(payload.query, { maxTokens: LIMITS.maxTokens });
+          document = parse(named.query, { maxTokens: LIMITS.maxTokens });
         } catch (error) {
           return coded([error instanceof GraphQLError ? error : new GraphQLError('Syntax error')], ApolloServerErrorCode.GRAPHQL_PARSE_FAILED);
         }
