@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   // The embedded emulator's numbers send their inbound messages to the gateway, as a real number's SmsUrl would.
   emulator?.setSmsUrl(`${url}${INBOUND_PATH}`);
   for (const warning of postureWarnings(config, url)) console.warn(warning);
-  console.log(`GraphQL gateway on ${url}/graphql${config.production ? '' : ' (open it in a browser for Apollo Sandbox)'}`);
+  console.log(`GraphQL gateway on ${url}/graphql${config.production ? '' : ` (in a browser: ${url}/ is the inbox, ${url}/graphql the explorer)`}`);
 
   let stopping = false;
   const stop = (signal: string): void => {

@@ -9,17 +9,17 @@ import {
   ApolloServerPluginSchemaReportingDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { Logger } from '../telemetry/log.js';
 import type { GraphQLSchema } from 'graphql';
 import type { GatewayContext } from './context.js';
 import { costPlugin } from './cost.js';
+import { explorerLandingPage } from './explorer.js';
 import { LIMITS, validationRules } from './limits.js';
 import { apolloLogger, formatError } from './errors.js';
 
 /** What shapes the GraphQL server. */
 export interface ApolloOptions {
-  /** Serve Apollo Sandbox's landing page on GET with `Accept: text/html` (development). */
+  /** Serve the offline explorer (GraphiQL, explorer.ts) on GET with `Accept: text/html` (development). */
   landingPage: boolean;
   introspection: boolean;
   /** Upstream calls one request may cause. */
@@ -28,22 +28,6 @@ export interface ApolloOptions {
   /** The executable schema (shared with the WebSocket transport). */
   schema: GraphQLSchema;
 }
-
-const EXAMPLE_OPERATION = `# Paste-ready: the newest messages with their media. Try the mutation below too.
-query RecentMessages {
-  messages(first: 5) {
-    nodes { sid from to body status direction numSegments price { amount currency } dateSent media { contentType url } }
-    pageInfo { hasNextPage endCursor }
-  }
-}
-
-mutation Send {
-  createMessage(input: { to: "+14155550100", from: "+15005550006", body: "Hello from GraphQL" }) {
-    message { sid status numSegments }
-    userErrors { field code message twilioCode }
-  }
-}
-`;
 
 /** Builds the Apollo Server of the gateway (not started). */
 export function createApollo(options: ApolloOptions): ApolloServer<GatewayContext> {
@@ -69,9 +53,8 @@ export function createApollo(options: ApolloOptions): ApolloServer<GatewayContex
       // Usage and schema reporting need an Apollo key; off explicitly so a stray APOLLO_KEY sends nothing out.
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
-      options.landingPage
-        ? ApolloServerPluginLandingPageLocalDefault({ embed: true, document: EXAMPLE_OPERATION, includeCookies: false })
-        : ApolloServerPluginLandingPageDisabled(),
+      // The explorer works offline; it links to Apollo Sandbox for when the machine is online.
+      options.landingPage ? explorerLandingPage<GatewayContext>() : ApolloServerPluginLandingPageDisabled(),
       // Refuses an operation whose estimated cost exceeds the budget, before any call; ends each request's budget when answered.
       costPlugin<GatewayContext>(options.maxUpstreamCalls, (context) => context.budget),
     ],

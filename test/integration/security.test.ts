@@ -221,12 +221,19 @@ describe('production posture', () => {
     }
   });
 
-  it('serves Apollo Sandbox in development', async () => {
+  it('serves the offline explorer in development, all of it from the gateway itself', async () => {
     const stack = await startStack();
     try {
       const page = await fetch(`${stack.url}/graphql`, { headers: { accept: 'text/html' } });
       expect(page.status).toBe(200);
-      expect(await page.text()).toMatch(/sandbox/i);
+      const html = await page.text();
+      expect(html).toContain('GraphQL explorer');
+      // Scripts, styles and the icon come from this gateway (or the page itself): nothing from a CDN.
+      const references = [...html.matchAll(/\b(?:src|href)="([^"]+)"/g)].map((match) => match[1]!);
+      expect(references.length).toBeGreaterThan(1);
+      for (const reference of references) expect(reference).toMatch(/^(\/assets\/|data:)/);
+      const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)![1]!;
+      expect((await fetch(`${stack.url}${script}`)).status).toBe(200);
     } finally {
       await stack.stop();
     }
