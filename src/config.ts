@@ -102,10 +102,7 @@ const API_KEY_SID = /^SK[0-9a-fA-F]{32}$/;
 
 /** Default sends per caller per minute: enough for a person or a test run, too few for SMS pumping to pay. */
 export const DEFAULT_SEND_RATE_LIMIT = 30;
-/**
- * Default upstream requests in flight: Twilio's default per-account concurrency. More gets 429s, which the
- * gateway waits out (and its limit backs off); several replicas on one account share it (README).
- */
+/** Default upstream requests in flight: Twilio's default per-account concurrency (replicas share it: README). */
 export const DEFAULT_TWILIO_MAX_CONCURRENCY = 100;
 /**
  * Default life of a cached read, for changes the gateway is not told about (it drops what it hears about
@@ -117,13 +114,13 @@ export const DEFAULT_CACHE_TTL_MS = 5_000;
  * fits twice; 30 aliased `messages(first: 1000)` with media (30,030) does not.
  */
 export const DEFAULT_MAX_UPSTREAM_CALLS_PER_REQUEST = 200;
+/** Default open connections: every subscriber holds one, so this bounds subscribers per process too (about 20 KB each). */
+export const DEFAULT_MAX_CONNECTIONS = 10_000;
 /**
  * Default WebSockets and running subscriptions per caller: a person's tabs and screens fit many times over; a
  * client reconnecting in a loop, or one API key shared by every browser of a large site, does not (that is
  * what a JWT per user, or a larger limit, is for).
  */
-/** Default open connections: every subscriber holds one, so this bounds subscribers per process too (about 20 KB each). */
-export const DEFAULT_MAX_CONNECTIONS = 10_000;
 export const DEFAULT_MAX_SOCKETS_PER_CALLER = 100;
 export const DEFAULT_MAX_SUBSCRIPTIONS_PER_CALLER = 500;
 /** Default first wait before asking Twilio about a subscribed message no callback has told us about. */
@@ -180,18 +177,11 @@ function httpUrl(env: Env, name: string): string | null {
   return value.replace(/\/+$/, '');
 }
 
-function flag(env: Env, name: string, fallback: boolean): boolean {
-  const value = text(env, name);
-  if (value === null) return fallback;
-  if (value !== 'true' && value !== 'false') throw new ConfigError(`${name} must be "true" or "false", got "${value}"`);
-  return value === 'true';
-}
-
-function onOff(env: Env, name: string, fallback: boolean): boolean {
-  const value = text(env, name);
-  if (value === null) return fallback;
-  if (value !== 'on' && value !== 'off') throw new ConfigError(`${name} must be "on" or "off", got "${value}"`);
-  return value === 'on';
+/** One of `values` (`fallback` when unset); anything else stops start-up. */
+function oneOf<T extends string>(env: Env, name: string, values: readonly T[], fallback: T): T {
+  const value = text(env, name) ?? fallback;
+  if (!(values as readonly string[]).includes(value)) throw new ConfigError(`${name} must be ${values.map((v) => `"${v}"`).join(' or ')}, got "${value}"`);
+  return value as T;
 }
 
 function list(env: Env, name: string): string[] {
@@ -204,7 +194,7 @@ function twilioConfig(env: Env, embedded: boolean): TwilioConfig {
   const limits = {
     maxConcurrency: integer(env, 'TWILIO_MAX_CONCURRENCY', DEFAULT_TWILIO_MAX_CONCURRENCY, 1, 1000),
     cacheTtlMs: integer(env, 'CACHE_TTL_MS', DEFAULT_CACHE_TTL_MS, 0, 3_600_000),
-    coalescing: onOff(env, 'UPSTREAM_COALESCING', true),
+    coalescing: oneOf(env, 'UPSTREAM_COALESCING', ['on', 'off'], 'on') === 'on',
   };
   if (embedded) {
     const a = DEFAULT_ACCOUNT;
@@ -244,8 +234,7 @@ export const DEFAULT_PERSISTED_DOCUMENTS = fileURLToPath(new URL('../web/src/__g
 
 /** PERSISTED_DOCUMENTS and TRUSTED_DOCUMENTS. */
 function trustedDocuments(env: Env): Pick<Config, 'persistedDocuments' | 'trustedDocumentsOnly'> {
-  const mode = text(env, 'TRUSTED_DOCUMENTS') ?? 'allow';
-  if (mode !== 'only' && mode !== 'allow') throw new ConfigError(`TRUSTED_DOCUMENTS must be "only" or "allow", got "${mode}"`);
+  const mode = oneOf(env, 'TRUSTED_DOCUMENTS', ['only', 'allow'], 'allow');
   const persistedDocuments = text(env, 'PERSISTED_DOCUMENTS') ?? (existsSync(DEFAULT_PERSISTED_DOCUMENTS) ? DEFAULT_PERSISTED_DOCUMENTS : null);
   if (mode === 'only' && persistedDocuments === null) throw new ConfigError('TRUSTED_DOCUMENTS=only needs PERSISTED_DOCUMENTS (a manifest of the documents to run)');
   return { persistedDocuments, trustedDocumentsOnly: mode === 'only' };
@@ -255,10 +244,7 @@ function trustedDocuments(env: Env): Pick<Config, 'persistedDocuments' | 'truste
 export function loadConfig(env: Env = process.env): Readonly<Config> {
   const production = env['NODE_ENV'] === 'production';
   const embeddedEmulator = text(env, 'TWILIO_ACCOUNT_SID') === null && text(env, 'TWILIO_API_BASE_URL') === null;
-  const introspectionFlag = text(env, 'GATEWAY_INTROSPECTION');
-  if (introspectionFlag !== null && introspectionFlag !== 'true' && introspectionFlag !== 'false') {
-    throw new ConfigError(`GATEWAY_INTROSPECTION must be "true" or "false", got "${introspectionFlag}"`);
-  }
+  const introspectionFlag = text(env, 'GATEWAY_INTROSPECTION') && oneOf(env, 'GATEWAY_INTROSPECTION', ['true', 'false'], 'false');
   const host = text(env, 'HOST') ?? (production ? '0.0.0.0' : '127.0.0.1');
   if (!HOST.test(host)) throw new ConfigError(`HOST must be an interface address or host name, e.g. 127.0.0.1 or 0.0.0.0; got "${host}"`);
   const twilio = twilioConfig(env, embeddedEmulator);
@@ -291,7 +277,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     maxSocketsPerCaller: integer(env, 'MAX_SOCKETS_PER_CALLER', DEFAULT_MAX_SOCKETS_PER_CALLER, 1, 1_000_000),
     maxSubscriptionsPerCaller: integer(env, 'MAX_SUBSCRIPTIONS_PER_CALLER', DEFAULT_MAX_SUBSCRIPTIONS_PER_CALLER, 1, 1_000_000),
     redis: redisConfig(env),
-    federation: flag(env, 'FEDERATION', false),
+    federation: oneOf(env, 'FEDERATION', ['true', 'false'], 'false') === 'true',
     ...trustedDocuments(env),
   };
   return Object.freeze(config);

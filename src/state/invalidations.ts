@@ -3,11 +3,11 @@
  * and its polls publish it; the cache drops what it held of the message (and every list) on hearing it.
  */
 
-/** A change to message `sid`; `deleted` when it is gone (its media with it). */
-export interface Invalidation {
-  sid: string;
-  deleted: boolean;
-}
+/**
+ * A change to message `sid`, `deleted` when it is gone (its media with it); or, with no sid, a message that may
+ * have been added (a send whose outcome is unknown): every list is out of date.
+ */
+export type Invalidation = { sid: string; deleted: boolean } | { sid: null; deleted: false };
 
 /** The channel of invalidations. */
 export interface Invalidations {

@@ -8,9 +8,9 @@ import type { OptionsOfTextResponseBody, Response } from 'got';
 import { redactText } from '../telemetry/log.js';
 import { TwilioApiError, UpstreamCode, UpstreamError } from './errors.js';
 import type { TwilioHttp } from './http.js';
-import { CapacityTimeoutError } from './limiter.js';
+import { CapacityTimeoutError, type Lanes } from './limiter.js';
 import { readKey, type Loaded } from './shared-reads.js';
-import { backoffMs, decide, outcomeUnknown, type CallKind, type Failure } from './rules.js';
+import { backoffMs, decide, mayHaveBeenProcessed, outcomeUnknown, type CallKind, type Failure } from './rules.js';
 
 /** A REST call: its kind, path under the account, and query or form. */
 export interface Call {
@@ -92,13 +92,14 @@ function requestOptions(c: Call): OptionsOfTextResponseBody {
  */
 export function call(upstream: TwilioHttp, c: Call, options: CallOptions): Promise<unknown> {
   if (c.kind !== 'read') return logged(upstream, c, options.beforeAttempt, options.lane).then((made) => made.value);
-  return upstream.reads.read(readKey(c.path, c.searchParams), options.cached, options.beforeAttempt, (before) => logged(upstream, c, before, options.lane));
+  const key = readKey(c.path, c.searchParams);
+  return upstream.reads.read(key, options.cached, options.beforeAttempt, options.lane, (before, lanes) => logged(upstream, c, before, lanes));
 }
 
 /** The call made, its failure logged: its answer's value and the size of its body. */
-async function logged(upstream: TwilioHttp, c: Call, beforeAttempt: BeforeAttempt, lane: string): Promise<Loaded> {
+async function logged(upstream: TwilioHttp, c: Call, beforeAttempt: BeforeAttempt, lanes: string | Lanes): Promise<Loaded> {
   try {
-    const response = await attempts(upstream, c, beforeAttempt, lane);
+    const response = await attempts(upstream, c, beforeAttempt, lanes);
     return response === null ? { value: null, bytes: 0 } : { value: answer(c, response), bytes: response.body.length };
   } catch (error) {
     // Refusals by `beforeAttempt` are the caller's doing, and 4xx are the caller's to see: only Twilio's failures are logged.
@@ -113,10 +114,14 @@ export function capacityBusy(): UpstreamError {
 }
 
 /** The attempts of a call: the answer that stands (a success or a 4xx), or null for a DELETE retried into 404. */
-async function attempts(upstream: TwilioHttp, c: Call, beforeAttempt: BeforeAttempt, lane: string): Promise<Response<string> | null> {
+async function attempts(upstream: TwilioHttp, c: Call, beforeAttempt: BeforeAttempt, lanes: string | Lanes): Promise<Response<string> | null> {
   const policy = c.retries === undefined ? upstream.retry : { ...upstream.retry, retries: c.retries };
   const deadline = Date.now() + policy.patienceMs;
-  for (let attempt = 0; ; attempt++) {
+  // 429s are counted apart: they are waited out within the patience and must not use up the retries of other failures.
+  let retries = 0;
+  let throttled = 0;
+  let earlierMayHaveHappened = false;
+  for (;;) {
     let refused: { error: unknown } | null = null;
     let failure: Failure | null = null;
     let response: Response<string> | null = null;
@@ -135,17 +140,22 @@ async function attempts(upstream: TwilioHttp, c: Call, beforeAttempt: BeforeAtte
         if (answer.statusCode === 429) upstream.limiter.throttled();
         else upstream.limiter.answered();
         return answer;
-      }, lane, deadline - Date.now());
+      }, lanes, deadline - Date.now());
     } catch (error) {
       if (error instanceof CapacityTimeoutError) throw capacityBusy();
       failure = { kind: 'network', code: (error as { code?: string }).code, event: (error as { event?: string }).event };
     }
     if (refused) throw (refused as { error: unknown }).error;
     if (response) failure = { kind: 'status', status: response.statusCode, retryAfterMs: response.statusCode === 429 ? retryAfterMs(response) : null };
-    const decision = decide(c.kind, failure!, { attempt, backoffMs: backoffMs(policy, attempt), remainingMs: deadline - Date.now() }, policy);
+    const was429 = failure!.kind === 'status' && failure!.status === 429;
+    const state = { attempt: retries, backoffMs: backoffMs(policy, was429 ? throttled : retries), remainingMs: deadline - Date.now(), earlierMayHaveHappened };
+    const decision = decide(c.kind, failure!, state, policy);
     switch (decision.action) {
       case 'retry':
-        upstream.logger('warn', 'upstream.retry', { kind: c.kind, path: c.path, attempt: attempt + 1, reason: decision.reason, delayMs: decision.delayMs });
+        upstream.logger('warn', 'upstream.retry', { kind: c.kind, path: c.path, attempt: retries + throttled + 1, reason: decision.reason, delayMs: decision.delayMs });
+        if (was429) throttled++;
+        else retries++;
+        earlierMayHaveHappened ||= mayHaveBeenProcessed(failure!);
         await sleep(decision.delayMs);
         continue;
       case 'fail':

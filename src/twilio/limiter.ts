@@ -10,14 +10,44 @@ export class CapacityTimeoutError extends Error {
   override name = 'CapacityTimeoutError';
 }
 
+/**
+ * The lanes a request waits in. A read shared by several callers waits in each of their lanes and goes with
+ * the first that is served, so that joining a read queued behind one caller's backlog costs no more than
+ * making it oneself.
+ */
+export class Lanes {
+  private readonly names: string[];
+  private added: ((lane: string) => void) | null = null;
+
+  constructor(first: string) {
+    this.names = [first];
+  }
+
+  /** Another caller waits for this request too: it may go in that caller's turn as well. */
+  add(lane: string): void {
+    if (this.names.includes(lane)) return;
+    this.names.push(lane);
+    this.added?.(lane);
+  }
+
+  /** The lanes so far, and a listener for those added while it waits (null when it no longer waits). */
+  watch(added: ((lane: string) => void) | null): readonly string[] {
+    this.added = added;
+    return this.names;
+  }
+}
+
 interface Waiter {
-  lane: string;
+  /** The lanes it is queued in. */
+  queuedIn: string[];
   grant(): void;
   timer: NodeJS.Timeout | undefined;
 }
 
 /** After a cut, further 429s within this many ms are the same overload, not a new one. */
 const CUT_SPACING_MS = 250;
+/** Without a 429 for this long, whoever else was using the account has stopped: the full limit again. */
+const RECOVER_MS = 30_000;
 
 export class Limiter {
   private active = 0;
@@ -39,9 +69,9 @@ export class Limiter {
    * Runs `task` once `lane` has a slot, and frees the slot when it settles. Rejects with
    * {@link CapacityTimeoutError} if no slot comes within `waitMs`; `task` then never runs.
    */
-  async run<T>(task: () => Promise<T>, lane = '', waitMs = Infinity): Promise<T> {
+  async run<T>(task: () => Promise<T>, lane: string | Lanes = '', waitMs = Infinity): Promise<T> {
     if (this.active < this.current && this.lanes.size === 0) this.active++;
-    else await this.wait(lane, waitMs);
+    else await this.wait(typeof lane === 'string' ? new Lanes(lane) : lane, waitMs);
     this.peak = Math.max(this.peak, this.active);
     try {
       return await task();
@@ -51,17 +81,25 @@ export class Limiter {
     }
   }
 
-  /** Twilio answered 429: fewer requests in flight for a while (at most one cut per overload). */
+  /** Twilio answered 429: a quarter fewer requests in flight (at most one cut per overload). */
   throttled(now = Date.now()): void {
     if (now - this.lastCut < CUT_SPACING_MS) return;
     this.lastCut = now;
-    this.current = Math.max(1, Math.floor(Math.min(this.current, this.active) * 0.75));
+    this.current = Math.max(1, Math.floor(this.current * 0.75));
     this.credit = 0;
   }
 
-  /** Twilio answered without 429: the limit grows back towards `max`, one slot per window's worth of answers. */
-  answered(): void {
+  /**
+   * Twilio answered without 429: the limit grows back towards `max`, one slot per window's worth of answers, or
+   * all at once when no 429 has come for a long while.
+   */
+  answered(now = Date.now()): void {
     if (this.current >= this.max) return;
+    if (now - this.lastCut >= RECOVER_MS) {
+      this.current = this.max;
+      this.dispatch();
+      return;
+    }
     if (++this.credit >= this.current) {
       this.credit = 0;
       this.current++;
@@ -79,34 +117,45 @@ export class Limiter {
     return this.current;
   }
 
-  private wait(lane: string, waitMs: number): Promise<void> {
+  private wait(lanes: Lanes, waitMs: number): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = {
-        lane,
+        queuedIn: [],
         timer: undefined,
         grant: () => {
           clearTimeout(waiter.timer);
+          lanes.watch(null);
+          this.leave(waiter);
           resolve();
         },
       };
       if (Number.isFinite(waitMs)) {
         waiter.timer = setTimeout(() => {
+          lanes.watch(null);
           this.leave(waiter);
           reject(new CapacityTimeoutError(`no upstream slot within ${waitMs} ms`));
         }, Math.max(0, waitMs));
       }
-      const queue = this.lanes.get(lane);
-      if (queue) queue.push(waiter);
-      else this.lanes.set(lane, [waiter]);
+      const queue = (lane: string) => {
+        waiter.queuedIn.push(lane);
+        const waiting = this.lanes.get(lane);
+        if (waiting) waiting.push(waiter);
+        else this.lanes.set(lane, [waiter]);
+      };
+      for (const lane of lanes.watch(queue)) queue(lane);
     });
   }
 
+  /** Takes a waiter out of every lane it is queued in. */
   private leave(waiter: Waiter): void {
-    const queue = this.lanes.get(waiter.lane);
-    if (!queue) return;
-    const index = queue.indexOf(waiter);
-    if (index >= 0) queue.splice(index, 1);
-    if (queue.length === 0) this.lanes.delete(waiter.lane);
+    for (const lane of waiter.queuedIn) {
+      const queue = this.lanes.get(lane);
+      if (!queue) continue;
+      const index = queue.indexOf(waiter);
+      if (index >= 0) queue.splice(index, 1);
+      if (queue.length === 0) this.lanes.delete(lane);
+    }
+    waiter.queuedIn = [];
   }
 
   /** Hands free slots to the lanes in turn. */
@@ -115,10 +164,10 @@ export class Limiter {
       const next = this.lanes.entries().next();
       if (next.done) return;
       const [lane, queue] = next.value;
-      const waiter = queue.shift()!;
-      // The lane goes to the back of the turn order, or leaves it when it has nobody left waiting.
+      const waiter = queue[0]!;
+      // The lane goes to the back of the turn order (granting takes the waiter out of all its lanes, this one included).
       this.lanes.delete(lane);
-      if (queue.length > 0) this.lanes.set(lane, queue);
+      this.lanes.set(lane, queue);
       this.active++;
       waiter.grant();
     }

@@ -52,10 +52,25 @@ export type Decision =
 
 /** Where an attempt stands: its number (0 for the first), its backoff if it is retried, and the patience left. */
 export interface AttemptState {
+  /** Retries made so far after failures other than 429 (429s are waited out apart, within the patience). */
   attempt: number;
   backoffMs: number;
   /** Ms of the call's patience left (see {@link RetryPolicy.patienceMs}). */
   remainingMs: number;
+  /** An earlier attempt failed in a way Twilio may have processed it (a reset, a timeout, a 5xx): not a 429 or a refused connection. */
+  earlierMayHaveHappened: boolean;
+}
+
+/** True when Twilio may have processed an attempt that failed this way. */
+export function mayHaveBeenProcessed(failure: Failure): boolean {
+  if (failure.kind === 'status') return failure.status >= 500;
+  return !neverSent(failure);
+}
+
+/** No connection, no request written: a refused connection or a connect/lookup timeout. */
+function neverSent(failure: Extract<Failure, { kind: 'network' }>): boolean {
+  const { code, event } = failure;
+  return code === 'ECONNREFUSED' || (code === 'ETIMEDOUT' && (event === 'connect' || event === 'lookup'));
 }
 
 const retryable = (kind: CallKind): boolean => kind === 'read' || kind === 'delete';
@@ -77,11 +92,11 @@ export function backoffMs(policy: RetryPolicy, attempt: number, random: () => nu
 export function decide(kind: CallKind, failure: Failure, state: AttemptState, policy: RetryPolicy): Decision {
   const retriesLeft = state.attempt < policy.retries;
   if (failure.kind === 'network') {
-    const { code, event } = failure;
-    // No connection, no request written: a refused connection or a connect/lookup timeout. Any call may go again.
-    const neverSent = code === 'ECONNREFUSED' || (code === 'ETIMEDOUT' && (event === 'connect' || event === 'lookup'));
-    if (neverSent && retriesLeft) return { action: 'retry', delayMs: state.backoffMs, reason: code };
-    if (kind === 'send' && !neverSent) return { action: 'fail', error: outcomeUnknown() };
+    const { code } = failure;
+    // No request written: any call may go again.
+    const unsent = neverSent(failure);
+    if (unsent && retriesLeft) return { action: 'retry', delayMs: state.backoffMs, reason: code ?? 'network' };
+    if (kind === 'send' && !unsent) return { action: 'fail', error: outcomeUnknown() };
     if (retryable(kind) && retriesLeft) return { action: 'retry', delayMs: state.backoffMs, reason: code ?? 'network' };
     return { action: 'fail', error: noAnswer(code) };
   }
@@ -98,8 +113,8 @@ export function decide(kind: CallKind, failure: Failure, state: AttemptState, po
     if (retryable(kind) && retriesLeft) return { action: 'retry', delayMs: state.backoffMs, reason: status };
     return { action: 'fail', error: new UpstreamError(UpstreamCode.Unavailable, `Twilio answered with a server error (HTTP ${status}).`) };
   }
-  // The first DELETE may have gone through before its answer was lost.
-  if (kind === 'delete' && status === 404 && state.attempt > 0) return { action: 'deleted' };
+  // An earlier DELETE may have gone through before its answer was lost (not one refused with 429, or never sent).
+  if (kind === 'delete' && status === 404 && state.earlierMayHaveHappened) return { action: 'deleted' };
   if (status === 401 || status === 403) {
     return { action: 'fail', error: authFailed() };
   }

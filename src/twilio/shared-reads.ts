@@ -8,8 +8,12 @@
  * A read in flight when its message is invalidated is neither joined nor cached afterwards: it may have left
  * Twilio before the change.
  */
+import { Lanes } from './limiter.js';
+
 /** Runs before each upstream attempt made for one caller; throwing refuses it for that caller (as the data source's seam does). */
 type BeforeAttempt = () => void;
+/** Makes the read: `before` runs before each attempt; the read waits for a slot in any of `lanes`. */
+type Load = (before: BeforeAttempt, lanes: Lanes) => Promise<Loaded>;
 
 /** What a read loaded: the parsed answer and the size of its body (the cache is bounded in bytes). */
 export interface Loaded {
@@ -39,10 +43,14 @@ interface Participant {
 
 interface Flight {
   participants: Set<Participant>;
+  /** The lanes of everyone waiting for it: it takes the first slot any of them is given. */
+  lanes: Lanes;
   /** Attempts the read has started. */
   attempts: number;
   /** Invalidated while in flight: its answer goes to those waiting for it and nowhere else. */
   stale: boolean;
+  /** Nobody is left waiting: it will not be made, and nobody may join it. */
+  abandoned: boolean;
 }
 
 interface Entry {
@@ -61,11 +69,14 @@ const DEFAULT_MEDIA_TTL_MS = 24 * 3_600_000;
 const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
 
 export class SharedReads {
-  private readonly flights = new Map<string, Flight>();
+  /** Every read in flight by key, shared or not: an invalidation must reach each of them. */
+  private readonly flights = new Map<string, Set<Flight>>();
   /** Insertion order is age order: a hit does not refresh an entry (its data is only as new as its fetch). */
   private readonly entries = new Map<string, Entry>();
   /** Keys of cached lists: any change to any message may change a list. */
   private readonly lists = new Set<string>();
+  /** Keys of cached answers about each message, so that forgetting one does not scan the cache. */
+  private readonly bySid = new Map<string, Set<string>>();
   private bytes = 0;
   private readonly mediaTtlMs: number;
   private readonly maxBytes: number;
@@ -86,7 +97,7 @@ export class SharedReads {
    * makes while this caller waits for it; when it throws, this caller gets that error and the read goes on for
    * the others (or is dropped when nobody is left).
    */
-  read(key: string, cached: boolean, before: BeforeAttempt, load: (before: BeforeAttempt) => Promise<Loaded>): Promise<unknown> {
+  read(key: string, cached: boolean, before: BeforeAttempt, lane: string, load: Load): Promise<unknown> {
     if (cached && this.options.ttlMs > 0) {
       const entry = this.entries.get(key);
       if (entry && entry.expires > this.now()) {
@@ -96,44 +107,57 @@ export class SharedReads {
     }
     return new Promise((resolve, reject) => {
       const p: Participant = { before, charged: 0, resolve, reject };
-      const flight = this.options.coalescing ? this.flights.get(key) : undefined;
+      const flight = this.joinable(key);
       if (flight) {
         this.counts.joined++;
         flight.participants.add(p);
+        flight.lanes.add(lane);
         // Joining a read already sent costs this caller that attempt too, as if it had made it.
         if (flight.attempts > 0) this.charge(flight, p);
       } else {
-        this.launch(key, p, load);
+        this.launch(key, p, lane, load);
       }
     });
   }
 
-  /** Something about message `sid` changed: its answers and every list's are out of date. */
-  invalidate(sid: string): void {
-    this.drop(messageKey(sid));
+  /** Something about message `sid` changed (null: a message may have been added): its answers and every list's are out of date. */
+  invalidate(sid: string | null): void {
+    if (sid !== null) this.drop(messageKey(sid));
     for (const key of [...this.lists]) this.drop(key);
-    for (const [key, flight] of this.flights) {
-      if (key === messageKey(sid) || isList(key)) this.unshare(key, flight);
+    for (const [key, flights] of this.flights) {
+      if ((sid !== null && key === messageKey(sid)) || isList(key)) for (const flight of flights) flight.stale = true;
     }
   }
 
   /** Message `sid` is gone: everything known of it, media included. */
   forget(sid: string): void {
     this.invalidate(sid);
-    for (const key of [...this.entries.keys()]) if (sidOf(key) === sid) this.drop(key);
-    for (const [key, flight] of this.flights) if (sidOf(key) === sid) this.unshare(key, flight);
+    for (const key of [...(this.bySid.get(sid) ?? [])]) this.drop(key);
+    for (const [key, flights] of this.flights) if (sidOf(key) === sid) for (const flight of flights) flight.stale = true;
+  }
+
+  /** The read of `key` in flight that a newcomer may wait for, if reads are shared. */
+  private joinable(key: string): Flight | undefined {
+    if (!this.options.coalescing) return undefined;
+    for (const flight of this.flights.get(key) ?? []) if (!flight.stale && !flight.abandoned) return flight;
+    return undefined;
   }
 
   /** Starts the read with its first participant (who may be charged at once: the first attempt can start in this tick). */
-  private launch(key: string, first: Participant, load: (before: BeforeAttempt) => Promise<Loaded>): void {
-    const flight: Flight = { participants: new Set([first]), attempts: 0, stale: false };
-    if (this.options.coalescing) this.flights.set(key, flight);
+  private launch(key: string, first: Participant, lane: string, load: Load): void {
+    const flight: Flight = { participants: new Set([first]), lanes: new Lanes(lane), attempts: 0, stale: false, abandoned: false };
+    const inFlight = this.flights.get(key);
+    if (inFlight) inFlight.add(flight);
+    else this.flights.set(key, new Set([flight]));
     const before: BeforeAttempt = () => {
       flight.attempts++;
       for (const p of flight.participants) this.charge(flight, p);
-      if (flight.participants.size === 0) throw new Abandoned();
+      if (flight.participants.size === 0) {
+        flight.abandoned = true;
+        throw new Abandoned();
+      }
     };
-    load(before).then(
+    load(before, flight.lanes).then(
       (loaded) => {
         this.settle(key, flight);
         if (!flight.stale) this.store(key, loaded);
@@ -159,22 +183,25 @@ export class SharedReads {
   }
 
   private settle(key: string, flight: Flight): void {
-    if (this.flights.get(key) === flight) this.flights.delete(key);
-  }
-
-  /** Newcomers start a read of their own; this one's answer goes only to those already waiting. */
-  private unshare(key: string, flight: Flight): void {
-    flight.stale = true;
-    this.settle(key, flight);
+    const flights = this.flights.get(key);
+    flights?.delete(flight);
+    if (flights?.size === 0) this.flights.delete(key);
   }
 
   private store(key: string, loaded: Loaded): void {
     if (this.options.ttlMs <= 0 || loaded.bytes > this.maxBytes / 4) return;
-    const ttl = isMedia(key) ? this.mediaTtlMs : this.options.ttlMs;
+    // A message's media do not change, except an MMS's, which may not be listed yet just after it is created.
+    const media = isMedia(key) && !isEmptyMediaList(loaded.value);
     this.drop(key);
-    this.entries.set(key, { value: loaded.value, bytes: loaded.bytes, expires: this.now() + ttl });
+    this.entries.set(key, { value: loaded.value, bytes: loaded.bytes, expires: this.now() + (media ? this.mediaTtlMs : this.options.ttlMs) });
     this.bytes += loaded.bytes;
     if (isList(key)) this.lists.add(key);
+    const sid = sidOf(key);
+    if (sid !== null) {
+      const keys = this.bySid.get(sid);
+      if (keys) keys.add(key);
+      else this.bySid.set(sid, new Set([key]));
+    }
     for (const oldest of this.entries.keys()) {
       if (this.bytes <= this.maxBytes) break;
       this.drop(oldest);
@@ -187,6 +214,10 @@ export class SharedReads {
     this.entries.delete(key);
     this.lists.delete(key);
     this.bytes -= entry.bytes;
+    const sid = sidOf(key);
+    const keys = sid === null ? undefined : this.bySid.get(sid);
+    keys?.delete(key);
+    if (keys?.size === 0) this.bySid.delete(sid!);
   }
 }
 
@@ -199,6 +230,7 @@ export function readKey(path: string, query: URLSearchParams | undefined): strin
 const messageKey = (sid: string): string => `Messages/${encodeURIComponent(sid)}.json`;
 const isList = (key: string): boolean => key === LIST || key.startsWith(`${LIST}?`);
 const isMedia = (key: string): boolean => MESSAGE.exec(key)?.[2] === '/Media';
+const isEmptyMediaList = (value: unknown): boolean => (value as { media_list?: unknown[] } | null)?.media_list?.length === 0;
 const sidOf = (key: string): string | null => {
   const sid = MESSAGE.exec(key)?.[1];
   return sid === undefined ? null : decodeURIComponent(sid);

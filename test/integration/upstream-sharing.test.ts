@@ -109,6 +109,54 @@ describe('sharing the upstream (fake Twilio)', () => {
     // In arrival order it would have been 26th; in turn it goes with the next free slot.
     expect(order.indexOf(sid(999))).toBeLessThanOrEqual(3);
   });
+
+  it('lets a read shared with a caller\'s backlog go in the turn of anyone who joined it', async () => {
+    const url = await start({ TWILIO_MAX_CONCURRENCY: '2', CACHE_TTL_MS: '0' });
+    fake.script('GET', [{ kind: 'fn', answer: () => ({ kind: 'slow', ms: 40, then: ok(wireMessage()) }) }]);
+    // A's 25 reads queue in A's lane, the popular message last among them.
+    const aliases = Array.from({ length: 24 }, (_, i) => `m${i}: message(sid: "${sid(100 + i)}") { sid }`).join(' ');
+    const burst = gql(url, `query { ${aliases} popular: message(sid: "${sid(7)}") { sid } }`, undefined, as(KEYS[0]!));
+    await until(() => fake.count('GET') >= 2);
+    const joined = await gql(url, fetchOf(7), undefined, as(KEYS[1]!));
+    expect(joined.errors).toBeUndefined();
+    await burst;
+    const order = fake.requests.filter((r) => r.startsWith('GET ')).map((r) => r.slice(r.lastIndexOf('/') + 1, -'.json'.length));
+    expect(order.filter((s) => s === sid(7))).toHaveLength(1); // one read, shared
+    expect(order.indexOf(sid(7))).toBeLessThanOrEqual(3); // in B's turn, not after A's 24 others
+  });
+
+  it('drops every cached list after a send whose outcome is unknown, so the look-up it asks for sees the send', async () => {
+    const url = await start({});
+    const LIST = 'query { messages(first: 5, filter: { to: "+14155550100" }) { nodes { sid } } }';
+    fake.script('GET', [ok({ messages: [], page: 0, page_size: 5, next_page_uri: null })]);
+    await gql(url, LIST, undefined, as(KEYS[0]!));
+    await gql(url, LIST, undefined, as(KEYS[0]!));
+    expect(fake.count('GET')).toBe(1);
+    fake.script('POST', [{ kind: 'json', status: 500, body: { code: 20500, message: 'Internal Server Error' } }]);
+    expect((await gql(url, SEND, { key: 'k1' }, as(KEYS[0]!))).errors?.[0]?.extensions?.['code']).toBe('SEND_OUTCOME_UNKNOWN');
+    await gql(url, LIST, undefined, as(KEYS[0]!));
+    expect(fake.count('GET')).toBe(2);
+  });
+
+  it('drops a message after a delete whose answer was lost', async () => {
+    const url = await start({});
+    fake.script('GET', [ok(wireMessage({ sid: sid(8) }))]);
+    await gql(url, fetchOf(8), undefined, as(KEYS[0]!));
+    fake.script('DELETE', [{ kind: 'json', status: 503, body: { code: 20503, message: 'Service Unavailable' } }]);
+    const deleted = await gql(url, `mutation { deleteMessage(sid: "${sid(8)}") { deletedSid } }`, undefined, as(KEYS[0]!));
+    expect(deleted.errors?.[0]?.extensions?.['code']).toBe('UPSTREAM_UNAVAILABLE');
+    await gql(url, fetchOf(8), undefined, as(KEYS[0]!));
+    expect(fake.count('GET')).toBe(2);
+  });
+
+  it('keeps the retries of other failures for them: 429s do not use them up, and do not make a 404 look deleted', async () => {
+    const url = await start({});
+    fake.script('GET', [tooMany, tooMany, { kind: 'json', status: 503, body: { code: 20503 } }, ok(wireMessage({ sid: sid(9) }))]);
+    expect((await gql(url, fetchOf(9), undefined, as(KEYS[0]!))).errors).toBeUndefined();
+    fake.script('DELETE', [tooMany, { kind: 'json', status: 404, body: { code: 20404, message: 'not found' } }]);
+    const deleted = await gql<{ deleteMessage: { deletedSid: string | null; userErrors: Array<{ code: string }> } }>(url, `mutation { deleteMessage(sid: "${sid(10)}") { deletedSid userErrors { code } } }`, undefined, as(KEYS[0]!));
+    expect(deleted.data?.deleteMessage).toEqual({ deletedSid: null, userErrors: [{ code: 'NOT_FOUND' }] });
+  });
 });
 
 describe('a cache that stays correct (emulator)', () => {

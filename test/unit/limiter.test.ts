@@ -49,7 +49,7 @@ describe('Limiter', () => {
     expect(limiter.inFlight).toBe(0);
   });
 
-  it('backs off on 429 to three quarters of what was in flight, once per overload, and grows back one slot per window', async () => {
+  it('backs off on 429 by a quarter, once per overload, grows back one slot per window, and recovers after 30 s without 429', async () => {
     const started: string[] = [];
     const { task, releaseOne } = tasks(started);
     const limiter = new Limiter(8);
@@ -64,8 +64,13 @@ describe('Limiter', () => {
     expect(started).toHaveLength(8);
     await releaseOne();
     expect(started).toHaveLength(9);
-    for (let i = 0; i < 6; i++) limiter.answered();
+    for (let i = 0; i < 6; i++) limiter.answered(10_200);
     expect(limiter.limit).toBe(7);
+    // A 429 while one request is in flight still takes only a quarter off: the limit does not collapse to 1.
+    limiter.throttled(11_000);
+    expect(limiter.limit).toBe(5);
+    limiter.answered(41_000);
+    expect(limiter.limit).toBe(8);
     while (limiter.inFlight > 0) await releaseOne();
     await Promise.all(runs);
   });

@@ -1,9 +1,9 @@
 /** The retry rules as a table: each kind of failure, for each kind of call, gives one decision. */
-import { decide, type CallKind, type Failure } from '../../src/twilio/rules.js';
+import { decide, mayHaveBeenProcessed, type CallKind, type Failure } from '../../src/twilio/rules.js';
 
 const policy = { retries: 2, baseDelayMs: 100, maxDelayMs: 10_000, patienceMs: 10_000 };
-const first = { attempt: 0, backoffMs: 100, remainingMs: 10_000 };
-const last = { attempt: 2, backoffMs: 400, remainingMs: 9_000 };
+const first = { attempt: 0, backoffMs: 100, remainingMs: 10_000, earlierMayHaveHappened: false };
+const last = { attempt: 2, backoffMs: 400, remainingMs: 9_000, earlierMayHaveHappened: true };
 const network = (code: string, event?: string): Failure => ({ kind: 'network', code, event });
 const status = (code: number, retryAfterMs: number | null = null): Failure => ({ kind: 'status', status: code, retryAfterMs });
 
@@ -43,7 +43,7 @@ describe('retry rules', () => {
   });
 
   it('waits out 429s for as long as the call\'s patience lasts, however many tries that takes (Twilio processed none of them)', () => {
-    const tenth = { attempt: 10, backoffMs: 100 * 2 ** 10, remainingMs: 3_000 };
+    const tenth = { attempt: 0, backoffMs: 100 * 2 ** 10, remainingMs: 3_000, earlierMayHaveHappened: false };
     for (const kind of ['read', 'send', 'update', 'delete'] as const) {
       expect(decide(kind, status(429), tenth, policy)).toMatchObject({ action: 'retry', delayMs: 1_000 });
       expect(outcome(kind, status(429), { ...tenth, remainingMs: 900 })).toBe('RATE_LIMITED');
@@ -52,9 +52,18 @@ describe('retry rules', () => {
     expect(decide('send', status(429, 0), first, policy)).toMatchObject({ action: 'retry', delayMs: 100 });
   });
 
-  it('counts a DELETE retried into 404 as deleted', () => {
-    expect(outcome('delete', status(404), { attempt: 1, backoffMs: 200, remainingMs: 9_000 })).toBe('deleted');
-    expect(outcome('read', status(404), { attempt: 1, backoffMs: 200, remainingMs: 9_000 })).toBe('answer');
+  it('counts a DELETE retried into 404 as deleted only when an earlier try may have gone through', () => {
+    const afterReset = { attempt: 1, backoffMs: 200, remainingMs: 9_000, earlierMayHaveHappened: true };
+    expect(outcome('delete', status(404), afterReset)).toBe('deleted');
+    expect(outcome('read', status(404), afterReset)).toBe('answer');
+    // After 429s (never processed) or a refused connection, a 404 is the caller's: no such message.
+    expect(outcome('delete', status(404), { ...afterReset, earlierMayHaveHappened: false })).toBe('answer');
+  });
+
+  it('tells which failures Twilio may have processed', () => {
+    expect([status(429), status(503), status(400), network('ECONNREFUSED'), network('ETIMEDOUT', 'connect'), network('ECONNRESET'), network('ETIMEDOUT', 'response')].map(mayHaveBeenProcessed)).toEqual([
+      false, true, false, false, false, true, true,
+    ]);
   });
 
   it('waits what Twilio asks, up to the cap, and reports the wait it could not make', () => {

@@ -51,10 +51,22 @@ export function createParams(input: CreateMessageInput): CreateMessageParams {
 async function send(input: CreateMessageInput, ctx: GatewayContext): Promise<MessagePayload> {
   // Without a callback of the caller's own, Twilio is asked to tell the gateway, where Twilio can reach it.
   const params = { ...createParams(input), StatusCallback: input.statusCallback ?? ctx.services.statusCallbackUrl() ?? undefined };
-  const result = await withUserErrors(['input'], () => ctx.twilio.createMessage(params));
+  let result: { value: WireMessage | null; userErrors: UserError[] } | null = null;
+  try {
+    result = await withUserErrors(['input'], () => ctx.twilio.createMessage(params));
+    return await kept(result, ctx);
+  } finally {
+    // Every cached list is now missing it. After a failure (SEND_OUTCOME_UNKNOWN) it may be, and the look-up that
+    // error asks for must not be answered from before the send; Twilio's 4xx (userErrors) created nothing.
+    const sid = result?.value?.sid;
+    if (sid) ctx.services.invalidations.publish({ sid, deleted: false });
+    else if (!result) ctx.services.invalidations.publish({ sid: null, deleted: false });
+  }
+}
+
+/** A sent message kept for what follows: the request's loader, and the snapshot its events will carry. */
+async function kept(result: { value: WireMessage | null; userErrors: UserError[] }, ctx: GatewayContext): Promise<MessagePayload> {
   if (result.value) {
-    // Every cached list is now missing it.
-    if (result.value.sid) ctx.services.invalidations.publish({ sid: result.value.sid, deleted: false });
     primeMessages(ctx.loaders, [result.value]);
     // Kept so that its status callbacks become events with the whole message, without asking Twilio.
     await ctx.services.snapshots.put(result.value);
@@ -169,9 +181,14 @@ export const Mutation: MutationResolvers = {
   cancelMessage: (_root, { sid }, ctx) => update(ctx, sid, { Status: 'canceled' }, [], ['sid']),
 
   deleteMessage: async (_root, { sid }, ctx) => {
-    const result = await changeMessage(sid, ['sid'], ['sid'], () => ctx.twilio.deleteMessage(sid));
+    let result: Awaited<ReturnType<typeof changeMessage<void>>>;
+    try {
+      result = await changeMessage(sid, ['sid'], ['sid'], () => ctx.twilio.deleteMessage(sid));
+    } finally {
+      // Whatever the outcome: a delete whose answer was lost may have happened, and a NOT_FOUND means it is gone.
+      if (MESSAGE_SID.test(sid)) ctx.services.invalidations.publish({ sid, deleted: true });
+    }
     if (result.userErrors.length > 0) return { deletedSid: null, userErrors: result.userErrors };
-    ctx.services.invalidations.publish({ sid, deleted: true });
     ctx.loaders.message.clear(sid).prime(sid, null);
     return { deletedSid: sid, userErrors: [] };
   },

@@ -24,7 +24,7 @@ export class RedisInvalidations extends LocalInvalidations {
 
   override publish(change: Invalidation): void {
     super.publish(change);
-    const message = `${this.origin} ${change.deleted ? 'deleted' : 'changed'} ${change.sid}`;
+    const message = change.sid === null ? `${this.origin} added -` : `${this.origin} ${change.deleted ? 'deleted' : 'changed'} ${change.sid}`;
     this.redis.publish(this.keys.invalidations, message).catch(() => {});
   }
 
@@ -47,8 +47,9 @@ export class RedisInvalidations extends LocalInvalidations {
     subscriber.subscribe(this.keys.invalidations).catch(() => {});
     subscriber.on('message', (_channel: string, message: string) => {
       const [origin, kind, sid] = message.split(' ');
-      if (origin === this.origin || !sid || (kind !== 'changed' && kind !== 'deleted')) return;
-      super.publish({ sid, deleted: kind === 'deleted' });
+      if (origin === this.origin || !sid) return;
+      if (kind === 'added') super.publish({ sid: null, deleted: false });
+      else if (kind === 'changed' || kind === 'deleted') super.publish({ sid, deleted: kind === 'deleted' });
     });
   }
 }
