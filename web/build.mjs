@@ -59,7 +59,10 @@ const out = join(web, `.dist-${process.pid}`);
 try {
   const { build } = await import('vite');
   process.env.WEB_OUT_DIR = out;
-  await build({ configFile: join(web, 'vite.config.ts'), logLevel: 'error' });
+  // Always a production bundle, whatever NODE_ENV the caller runs under (jest sets "test": React's development
+  // build would be three times the size and slower).
+  process.env.NODE_ENV = 'production';
+  await build({ configFile: join(web, 'vite.config.ts'), mode: 'production', logLevel: 'error' });
   writeFileSync(join(out, STAMP), wanted);
   const old = join(web, `.dist-old-${process.pid}`);
   if (existsSync(dist)) renameSync(dist, old);

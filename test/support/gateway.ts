@@ -101,10 +101,11 @@ export async function startGatewayFor(
 
 /**
  * A gateway as `npm start` runs it (no Twilio configured, so the emulator can call it back and its callbacks
- * and inbound messages reach it), on a test emulator; `env` adds configuration.
+ * and inbound messages reach it), on a test emulator; `env` adds configuration, `emulator` options of the
+ * emulator (`seed: true` for npm start's seed messages).
  */
-export async function startWiredStack(env: Record<string, string> = {}): Promise<Stack> {
-  const emu = await startEmulator();
+export async function startWiredStack(env: Record<string, string> = {}, emulator: Partial<EmulatorOptions> = {}): Promise<Stack> {
+  const emu = await startEmulator(emulator);
   const config = loadConfig(env);
   return stackOn(emu, { ...config, twilio: { ...config.twilio, baseUrl: emu.url } });
 }

@@ -46,7 +46,9 @@ export function Compose({ to: fixedTo, defaultFrom, onSent }: Props) {
   const key = useRef({ draft, value: newKey() });
   if (key.current.draft !== draft) key.current = { draft, value: newKey() };
   const previewBody = useDebounced(body, 150);
-  useEffect(() => setFrom((current) => current || defaultFrom || ''), [defaultFrom]);
+  useEffect(() => {
+    setFrom((current) => current || defaultFrom || '');
+  }, [defaultFrom]);
 
   const submit = async (event?: FormEvent): Promise<void> => {
     event?.preventDefault();

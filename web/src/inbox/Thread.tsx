@@ -14,7 +14,10 @@ interface Props {
 export function Thread({ conversation, defaultFrom, onSent }: Props) {
   const end = useRef<HTMLLIElement>(null);
   const count = conversation?.messages.length ?? 0;
-  useEffect(() => end.current?.scrollIntoView({ block: 'end' }), [count]);
+  // Braces on purpose: Chromium's scrollIntoView now returns a promise, which React would take for a clean-up.
+  useEffect(() => {
+    end.current?.scrollIntoView({ block: 'end' });
+  }, [count]);
   const title = conversation ? displayAddress(conversation.party) : 'New message';
   return (
     <section className="thread" aria-labelledby="thread-title">
