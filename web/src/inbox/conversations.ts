@@ -24,8 +24,14 @@ const ourSideOf = (message: InboxMessage): string | null => (isInbound(message) 
 /** When a message happened, in ms (created is always set; sent only once it went out). */
 export const timeOf = (message: Pick<InboxMessage, 'dateCreated'>): number => Date.parse(message.dateCreated);
 
-/** Groups messages by the other party; conversations newest first, messages in each oldest first. */
+/**
+ * Groups messages by the other party; conversations newest first, messages in each oldest first. `messages` come
+ * newest first (the gateway's order, with live arrivals put in front): Twilio's dates have whole seconds, so
+ * messages of the same second keep that order.
+ */
 export function groupConversations(messages: readonly InboxMessage[]): Conversation[] {
+  const age = new Map(messages.map((message, index) => [message.id, index]));
+  const older = (a: InboxMessage, b: InboxMessage): number => timeOf(a) - timeOf(b) || age.get(b.id)! - age.get(a.id)!;
   const byParty = new Map<string, InboxMessage[]>();
   for (const message of messages) {
     const party = partyOf(message);
@@ -35,12 +41,12 @@ export function groupConversations(messages: readonly InboxMessage[]): Conversat
   }
   const conversations: Conversation[] = [];
   for (const [party, list] of byParty) {
-    const thread = [...list].sort((a, b) => timeOf(a) - timeOf(b));
+    const thread = [...list].sort(older);
     const last = thread[thread.length - 1]!;
     const ours = [...thread].reverse().map(ourSideOf).find((number) => number !== null) ?? null;
     conversations.push({ party, ourNumber: ours, messages: thread, last });
   }
-  return conversations.sort((a, b) => timeOf(b.last) - timeOf(a.last));
+  return conversations.sort((a, b) => older(b.last, a.last));
 }
 
 /** The number the account most often uses: the default sender of a new conversation. */

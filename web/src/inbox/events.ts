@@ -28,10 +28,15 @@ export function useInboxEvents(apollo: ApolloClient, socket: Client): LiveState 
     let failures = 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let subscription: { unsubscribe(): void } | undefined;
-    const offConnected = socket.on('connected', () => setState('live'));
+    const offConnected = socket.on('connected', () => {
+      failures = 0;
+      setState('live');
+    });
     const offClosed = socket.on('closed', () => !stopped && setState('reconnecting'));
 
     const subscribe = (): void => {
+      // Without a cursor there is nothing to resume from: whatever happened while away is read from the list instead.
+      if (cursor === null && failures > 0) void apollo.refetchQueries({ include: [InboxDocument] });
       subscription = apollo.subscribe({ query: InboxEventsDocument, variables: { after: cursor } }).subscribe({
         next: ({ data, error }) => {
           if (error) {
