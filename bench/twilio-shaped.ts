@@ -240,16 +240,18 @@ export function shapedTargets(rows: readonly ShapedRow[]): string {
   const columns = GATEWAYS.filter((g) => rows.some((r) => r.server === g));
   if (columns.length === 0) return '(targets: no gateway configuration was run)';
   type Target = [label: string, value: (server: string) => number, target: string, met: (v: number) => boolean, digits: number];
-  const correctPct = (w: Workload) => (s: string) => ((r) => (r ? (100 * r.tally.correct) / r.tally.asked : NaN))(find(s, w));
+  // Against the load offered (every client once per period), not the polls a slow server let its clients send.
+  const offered = (w: Workload) => ((w === 'W1' ? W1_CLIENTS : W2_CLIENTS) * 1000) / PERIOD_MS;
+  const correctPct = (w: Workload) => (s: string) => ((r) => (r ? (100 * r.tally.correct) / r.tally.seconds / offered(w) : NaN))(find(s, w));
   const callsPerAnswer = (w: Workload) => (s: string) => ((r) => (r ? sum(r.stub.calls) / r.tally.correctInWindow : NaN))(find(s, w));
   const p99Ratio = (w: Workload) => (s: string) => ((r) => (r ? percentile(r.tally.latencyMs, 0.99) / behindP99(r) : NaN))(find(s, w));
   const correctPerSecond = (s: string, w: Workload) => ((r) => (r ? r.tally.correct / r.tally.seconds : NaN))(find(s, w));
   const w3 = find('gateway', 'W3');
   const targets: Target[] = [
-    ['W1 correct % of polls asked', correctPct('W1'), '≥ 95', (v) => v >= 95, 1],
+    [`W1 correct answers, % of the ${offered('W1')} polls/s offered`, correctPct('W1'), '≥ 95', (v) => v >= 95, 1],
     ['W1 upstream calls per answer', callsPerAnswer('W1'), '≤ 0.1', (v) => v <= 0.1, 2],
     ['W1 p99 ÷ stub list p99', p99Ratio('W1'), '≤ 2', (v) => v <= 2, 2],
-    ['W2 correct % of polls asked', correctPct('W2'), '≥ 95', (v) => v >= 95, 1],
+    [`W2 correct answers, % of the ${offered('W2')} polls/s offered`, correctPct('W2'), '≥ 95', (v) => v >= 95, 1],
     ['W2 upstream calls per answer', callsPerAnswer('W2'), '≤ 0.1', (v) => v <= 0.1, 2],
     ['W2 p99 ÷ stub fetch p99', p99Ratio('W2'), '≤ 2', (v) => v <= 2, 2],
     ['W2 correct/s ÷ GraphQL Mesh correct/s', (s) => correctPerSecond(s, 'W2') / correctPerSecond('GraphQL Mesh', 'W2'), '≥ 2', (v) => v >= 2, 2],
