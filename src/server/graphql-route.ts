@@ -124,6 +124,11 @@ export function graphqlRoute(options: GraphQLRouteOptions) {
     });
     const outHeaders: Record<string, string> = { ...cors };
     for (const [key, value] of response.headers) outHeaders[key] = value;
+    // The explorer page: no other site may frame it (a click there could send), and no sniffing. Its own policy is
+    // a meta tag, which cannot say frame-ancestors.
+    if (outHeaders['content-type']?.startsWith('text/html')) {
+      Object.assign(outHeaders, { 'content-security-policy': "frame-ancestors 'none'", 'x-frame-options': 'DENY', 'x-content-type-options': 'nosniff' });
+    }
     if (response.body.kind === 'complete') {
       outHeaders['content-length'] = String(Buffer.byteLength(response.body.string));
       res.writeHead(response.status ?? 200, outHeaders);

@@ -116,12 +116,14 @@ export async function serveWebApp(req: IncomingMessage, res: ServerResponse, pat
     etag: `"${createHash('sha1').update(version).digest('base64url')}"`,
     vary: 'accept-encoding',
   };
-  if (req.headers['if-none-match'] === headers['etag']) {
-    res.writeHead(304, headers);
+  const gzip = COMPRESSIBLE.has(extension) && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+  // The gzip bytes are another representation: another tag, so no cache mixes the two up.
+  if (gzip) headers['etag'] = `${headers['etag']!.slice(0, -1)}-gz"`;
+  const matches = String(req.headers['if-none-match'] ?? '').split(',').map((tag) => tag.trim().replace(/^W\//, ''));
+  if (matches.includes(headers['etag']!) || matches.includes('*')) {
+    res.writeHead(304, gzip ? { ...headers, 'content-encoding': 'gzip' } : headers);
     return void res.end();
   }
-  if (COMPRESSIBLE.has(extension) && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
-    return send(res, 200, { ...headers, 'content-encoding': 'gzip' }, compressed(name, version, body), head);
-  }
+  if (gzip) return send(res, 200, { ...headers, 'content-encoding': 'gzip' }, compressed(name, version, body), head);
   send(res, 200, headers, body, head);
 }

@@ -116,7 +116,9 @@ export function attachWebSocket(options: WebSocketOptions): WebSocketTransport {
       schema,
       subscribe: sharedSubscribe(),
       onConnect: async (ctx) => {
-        const fromParams = ctx.connectionParams?.['authorization'];
+        // Any spelling: GraphiQL and most clients copy an HTTP header's name ("Authorization") into the params.
+        const params = ctx.connectionParams ?? {};
+        const fromParams = Object.entries(params).find(([name]) => name.toLowerCase() === 'authorization')?.[1];
         const header = typeof fromParams === 'string' ? fromParams : ctx.extra.request.headers.authorization;
         const authenticated = options.authenticate(header);
         const caller = authenticated instanceof Promise ? await authenticated : authenticated;

@@ -226,6 +226,8 @@ describe('production posture', () => {
     try {
       const page = await fetch(`${stack.url}/graphql`, { headers: { accept: 'text/html' } });
       expect(page.status).toBe(200);
+      expect(page.headers.get('content-security-policy')).toBe("frame-ancestors 'none'");
+      expect(page.headers.get('x-content-type-options')).toBe('nosniff');
       const html = await page.text();
       expect(html).toContain('GraphQL explorer');
       // Scripts, styles and the icon come from this gateway (or the page itself): nothing from a CDN.

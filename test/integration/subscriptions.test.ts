@@ -3,6 +3,8 @@
  * from a send on the emulator to DELIVERED, message events resumed by cursor, and the HTTP rules (host,
  * cost, masking) applied to sockets too.
  */
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import type { WireMessage } from '../../src/protocol/wire.js';
 import { gql, startStack, startWiredStack } from '../support/gateway.js';
 import { basicAuth } from '../support/emulator.js';
@@ -20,6 +22,10 @@ describe('subscriptions over WebSocket', () => {
       const allowed = wsClient(stack.url, 'Bearer ws-key-0123456789');
       const result = await allowed.iterate({ query: '{ __typename }' }).next();
       expect(result.value).toEqual({ data: { __typename: 'Query' } });
+      // As GraphiQL sends it: the HTTP header's name, capitalised, in the connection params.
+      const capitalised = createClient({ url: stack.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, connectionParams: { Authorization: 'Bearer ws-key-0123456789' }, retryAttempts: 0, lazy: true });
+      expect((await capitalised.iterate({ query: '{ __typename }' }).next()).value).toEqual({ data: { __typename: 'Query' } });
+      await capitalised.dispose();
       await allowed.dispose();
       await refused.dispose();
     } finally {

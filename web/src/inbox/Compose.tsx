@@ -32,6 +32,18 @@ function fieldOf(path: readonly string[] | null | undefined): Field | 'form' {
   return last === 'to' || last === 'from' || last === 'body' ? last : 'form';
 }
 
+/**
+ * What a failed send says. A send whose outcome is unknown may have gone out: its draft keeps its idempotency key,
+ * so pressing Send again without changing it answers the same outcome and never sends a second message.
+ */
+export function sendFailure(error: unknown): string {
+  const code = (error as { errors?: ReadonlyArray<{ extensions?: { code?: unknown } }> } | null)?.errors?.[0]?.extensions?.code;
+  if (code === 'SEND_OUTCOME_UNKNOWN') {
+    return 'It is not known whether this message went out. Check the conversation before writing it again; sending this same draft again never sends it twice.';
+  }
+  return error instanceof Error && error.message ? error.message : 'The message could not be sent. Try again in a moment.';
+}
+
 export function Compose({ to: fixedTo, defaultFrom, onSent }: Props) {
   const ids = useId();
   const apollo = useApolloClient();
@@ -59,7 +71,7 @@ export function Compose({ to: fixedTo, defaultFrom, onSent }: Props) {
     try {
       const input = { to: (fixedTo ?? to).trim(), from: from.trim() || null, body, idempotencyKey: key.current.value };
       const { data, error } = await send({ variables: { input } });
-      if (error) return setErrors({ form: error.message });
+      if (error) return setErrors({ form: sendFailure(error) });
       const result = data?.createMessage;
       if (result?.userErrors.length) {
         const found: FieldErrors = {};
@@ -71,6 +83,9 @@ export function Compose({ to: fixedTo, defaultFrom, onSent }: Props) {
         setBody('');
         onSent(partyOf(result.message));
       }
+    } catch (error) {
+      // Apollo Client rejects on GraphQL and network errors alike: the person must see that nothing (or maybe something) went out.
+      setErrors({ form: sendFailure(error) });
     } finally {
       sending.current = false;
     }

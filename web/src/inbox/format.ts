@@ -17,7 +17,9 @@ export const longTime = (iso: string): string => `${day.format(new Date(iso))}, 
 const CHANNELS: Readonly<Record<string, string>> = { whatsapp: 'WhatsApp', messenger: 'Messenger', rcs: 'RCS' };
 
 /** `whatsapp:+14155550104` → "+1 415 555 0104 · WhatsApp"; NANP numbers grouped, others as they are. */
-export function displayAddress(address: string): string {
+export function displayAddress(raw: string): string {
+  // Direction controls would let an address read as something else ("‮evil" shown reversed).
+  const address = withoutDirectionControls(raw);
   const [channel, number] = address.includes(':') ? (address.split(':', 2) as [string, string]) : [null, address];
   const nanp = /^\+1(\d{3})(\d{3})(\d{4})$/.exec(number);
   const shown = nanp ? `+1 ${nanp[1]} ${nanp[2]} ${nanp[3]}` : number;
@@ -71,4 +73,9 @@ export function sameOriginMedia(url: string): string {
   } catch {
     return url;
   }
+}
+
+/** The text without Unicode's direction overrides and isolates (U+202A–202E, U+2066–2069). */
+export function withoutDirectionControls(text: string): string {
+  return text.replace(/[\u202a-\u202e\u2066-\u2069]/g, '');
 }
