@@ -5,11 +5,10 @@
  * many subscribers; the wait doubles while nothing changes, up to 16 times the interval.
  */
 import { FINAL_STATUSES } from '../protocol/lifecycle.js';
-import type { EventLog } from '../state/event-log.js';
 import type { Invalidations } from '../state/invalidations.js';
 import type { MessageSnapshots } from '../state/message-snapshots.js';
 import type { PollLeases } from '../state/poll-leases.js';
-import type { StatusBoard } from '../state/status-board.js';
+import type { StatusEvents } from '../state/status-events.js';
 import type { Logger } from '../telemetry/log.js';
 import type { TwilioMessages } from '../twilio/messages.js';
 
@@ -26,8 +25,8 @@ const MAX_BACKOFF = 16;
 /** A poller asking `twilio` every `intervalMs` (and less often while nothing changes). */
 export function statusPoller(options: {
   twilio: () => TwilioMessages;
-  statusBoard: StatusBoard;
-  eventLog: EventLog;
+  /** Where a status found and its event are recorded, together. */
+  statusEvents: StatusEvents;
   snapshots: MessageSnapshots;
   leases: PollLeases;
   invalidations: Invalidations;
@@ -50,12 +49,12 @@ export function statusPoller(options: {
       if (!(await options.leases.acquire(sid, options.intervalMs * entry.backoff * 0.9))) return schedule(sid);
       const message = await options.twilio().fetchMessage(sid);
       if (!message?.status) return void watched.delete(sid);
-      const recorded = await options.statusBoard.record(sid, message.status);
+      // A copy: the fetched answer is shared with the read cache, and an event's message is marked as one.
+      const snapshot = { ...message };
+      const recorded = await options.statusEvents.record({ type: 'STATUS_CHANGED', messageSid: sid, status: message.status, from: message.from, to: message.to, occurredAt: Date.now(), message: snapshot });
       if (recorded.changed) {
         options.invalidations.publish({ sid, deleted: false });
-        const snapshot = { ...message, status: recorded.status };
         await options.snapshots.put(snapshot);
-        await options.eventLog.append({ type: 'STATUS_CHANGED', messageSid: sid, status: recorded.status, from: message.from, to: message.to, occurredAt: Date.now(), message: snapshot });
       }
       if (FINAL_STATUSES.has(recorded.status)) return void watched.delete(sid);
       entry.backoff = recorded.changed ? 1 : Math.min(MAX_BACKOFF, entry.backoff * 2);

@@ -111,8 +111,7 @@ export function createGateway(config: Readonly<Config>, options: GatewayOptions 
     statusPoller: statusPoller({
       // A poll asks Twilio: the cache holds what the gateway already knows.
       twilio: () => new TwilioMessages(upstream, { cached: false, lane: 'status-poller' }),
-      statusBoard: state.statusBoard,
-      eventLog: state.eventLog,
+      statusEvents: state.statusEvents,
       snapshots: state.snapshots,
       leases: state.pollLeases,
       invalidations: state.invalidations,
@@ -130,8 +129,7 @@ export function createGateway(config: Readonly<Config>, options: GatewayOptions 
     authToken: config.twilio.authToken,
     signedBases: ownBases,
     accountSid: config.twilio.accountSid,
-    statusBoard: services.statusBoard,
-    eventLog: services.eventLog,
+    statusEvents: services.statusEvents,
     snapshots: services.snapshots,
     invalidations: services.invalidations,
     logger,

@@ -9,11 +9,11 @@ import { isMessageStatus } from '../protocol/lifecycle.js';
 import { isValidSignature } from '../protocol/signature.js';
 import { toRfc2822 } from '../protocol/dates.js';
 import { accountPath, API_VERSION, httpUrl, MESSAGE_SID, type WireMessage, type WireMessageStatus } from '../protocol/wire.js';
-import type { EventLog, MessageEventType } from '../state/event-log.js';
+import type { MessageEventType } from '../state/event-log.js';
 import type { Invalidations } from '../state/invalidations.js';
 import type { MessageSnapshots } from '../state/message-snapshots.js';
 import { StateUnavailableError } from '../state/types.js';
-import type { StatusBoard } from '../state/status-board.js';
+import type { StatusEvents } from '../state/status-events.js';
 import type { Logger } from '../telemetry/log.js';
 
 /** Path of the webhook Twilio posts status callbacks to. */
@@ -33,8 +33,8 @@ export interface WebhookOptions {
   signedBases: () => readonly string[];
   /** The account the gateway serves: a webhook signed with its token is about its messages. */
   accountSid: string;
-  statusBoard: StatusBoard;
-  eventLog: EventLog;
+  /** Where a reported status and its event are recorded, together. */
+  statusEvents: StatusEvents;
   snapshots: MessageSnapshots;
   /** Told of every message a webhook changed, so that no replica's cache answers from before it. */
   invalidations: Invalidations;
@@ -83,8 +83,8 @@ async function verifiedParams(
 }
 
 /**
- * Records a status on the board and, when it moved, an event in the log carrying the whole message as
- * `message(held)` makes it (null when the gateway does not know the message); gives the status held.
+ * Records a status and, when it moved, its event carrying the whole message as `message(status)` makes it (null
+ * when the gateway does not know the message), in one step; gives the status held.
  */
 async function recordStatus(
   options: WebhookOptions,
@@ -92,16 +92,15 @@ async function recordStatus(
   sid: string,
   status: WireMessageStatus,
   params: Record<string, string>,
-  message: (held: WireMessageStatus, now: number) => Promise<WireMessage | null> | WireMessage | null,
+  message: (status: WireMessageStatus, now: number) => Promise<WireMessage | null> | WireMessage | null,
 ): Promise<WireMessageStatus> {
-  const recorded = await options.statusBoard.record(sid, status);
+  const now = Date.now();
+  // Made beforehand (as if this report moves the status): the event is logged in the same step as the status.
+  const snapshot = await message(status, now);
+  const recorded = await options.statusEvents.record({ type, messageSid: sid, status, from: params['From'] ?? null, to: params['To'] ?? null, occurredAt: now, message: snapshot });
   if (recorded.changed) {
-    // Before the event goes out: a subscriber that queries on hearing it must not be answered from the cache.
     options.invalidations.publish({ sid, deleted: false });
-    const now = Date.now();
-    const snapshot = await message(recorded.status, now);
     if (snapshot) await options.snapshots.put(snapshot);
-    await options.eventLog.append({ type, messageSid: sid, status: recorded.status, from: params['From'] ?? null, to: params['To'] ?? null, occurredAt: now, message: snapshot });
   }
   return recorded.status;
 }

@@ -6,6 +6,7 @@ import { LocalInvalidations, type Invalidations } from './invalidations.js';
 import { soleReplica, type PollLeases } from './poll-leases.js';
 import { MemorySendRateLimiter, type SendRateLimits } from './rate-limit.js';
 import { MemoryStatusBoard, type StatusBoard } from './status-board.js';
+import { LocalStatusEvents, type StatusEvents } from './status-events.js';
 
 /** Every piece of state the gateway shares across requests, behind its port. */
 export interface State {
@@ -16,6 +17,8 @@ export interface State {
   statusBoard: StatusBoard;
   /** Message events for subscriptions. */
   eventLog: EventLog;
+  /** A reported status and its event, recorded together (webhooks and status polls write through it). */
+  statusEvents: StatusEvents;
   /** The last full copy of recent messages, which events carry. */
   snapshots: MessageSnapshots;
   /** Which replica polls a watched message. */
@@ -30,11 +33,14 @@ export interface State {
 
 /** State in memory, with the configured send budget per caller per minute. */
 export function createMemoryState(options: { sendRateLimitPerMinute: number }): State {
+  const statusBoard = new MemoryStatusBoard();
+  const eventLog = new MemoryEventLog();
   return {
     idempotency: new MemoryIdempotencyStore(),
     sendRateLimiter: new MemorySendRateLimiter(options.sendRateLimitPerMinute),
-    statusBoard: new MemoryStatusBoard(),
-    eventLog: new MemoryEventLog(),
+    statusBoard,
+    eventLog,
+    statusEvents: new LocalStatusEvents(statusBoard, eventLog),
     snapshots: new MemoryMessageSnapshots(),
     pollLeases: soleReplica,
     invalidations: new LocalInvalidations(),

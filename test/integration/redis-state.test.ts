@@ -7,8 +7,9 @@ import { RedisSendRateLimiter } from '../../src/state/redis/rate-limit.js';
 import { RedisStatusBoard } from '../../src/state/redis/status-board.js';
 import { RedisIdempotencyStore } from '../../src/state/redis/idempotency.js';
 import { RedisPollLeases } from '../../src/state/redis/poll-leases.js';
-import { OutcomeUnknownError } from '../../src/state/types.js';
-import { eventLogContract, idempotencyContract, messageSnapshotsContract, sendRateLimitsContract, statusBoardContract } from '../support/state-contract.js';
+import { RedisStatusEvents } from '../../src/state/redis/status-events.js';
+import { OutcomeUnknownError, StateUnavailableError } from '../../src/state/types.js';
+import { eventLogContract, idempotencyContract, messageSnapshotsContract, sendRateLimitsContract, statusBoardContract, statusEventsContract } from '../support/state-contract.js';
 import { deleteKeys, redisReachable, TEST_REDIS_URL, testPrefix } from '../support/redis.js';
 
 const reachable = await redisReachable();
@@ -42,6 +43,28 @@ describeRedis('state on Redis', () => {
     return log;
   });
   messageSnapshotsContract('redis', () => new RedisMessageSnapshots(redis, fresh()));
+  statusEventsContract('redis', () => {
+    const k = fresh();
+    const log = new RedisEventLog(redis, k);
+    logs.push(log);
+    return { events: new RedisStatusEvents(redis, k, log), board: new RedisStatusBoard(redis, k), log };
+  });
+
+  it('records a status and its event in one script: when the event cannot be logged, the status does not move either', async () => {
+    const k = fresh();
+    const log = new RedisEventLog(redis, k);
+    logs.push(log);
+    const events = new RedisStatusEvents(redis, k, log);
+    const board = new RedisStatusBoard(redis, k);
+    const sid = 'SM' + 'e'.repeat(32);
+    // The stream's key holds something else: XADD fails inside the script.
+    await redis.set(k.events, 'not a stream');
+    await expect(events.record({ type: 'STATUS_CHANGED', messageSid: sid, status: 'sent', from: null, to: null, occurredAt: 1 })).rejects.toThrow(StateUnavailableError);
+    expect(await board.get(sid)).toBeUndefined();
+    await redis.del(k.events);
+    // Reported again (Twilio's retry, or a poll), it moves the status and logs the event.
+    expect(await events.record({ type: 'STATUS_CHANGED', messageSid: sid, status: 'sent', from: null, to: null, occurredAt: 1 })).toMatchObject({ changed: true, logged: { status: 'sent' } });
+  });
   idempotencyContract('redis', () => new RedisIdempotencyStore(redis, fresh()));
 
   describe('redis: IdempotencyStore across replicas', () => {

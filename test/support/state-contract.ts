@@ -9,6 +9,7 @@ import { OutcomeUnknownError } from '../../src/state/types.js';
 import type { MessageSnapshots } from '../../src/state/message-snapshots.js';
 import type { SendRateLimits } from '../../src/state/rate-limit.js';
 import type { StatusBoard } from '../../src/state/status-board.js';
+import type { StatusEvents } from '../../src/state/status-events.js';
 
 const sid = () => 'SM' + Math.random().toString(16).slice(2).padEnd(32, '0').slice(0, 32);
 
@@ -180,6 +181,27 @@ export function messageSnapshotsContract(name: string, make: () => MessageSnapsh
       await snapshots.put(message(1, 'sent'));
       expect((await snapshots.get(message(1, 'sent').sid!))?.status).toBe('sent');
       expect(await snapshots.get(message(2, 'sent').sid!)).toBeNull();
+    });
+  });
+}
+
+/** A status and its event, recorded together: the event exactly when the status moved, with what the board holds. */
+export function statusEventsContract(name: string, make: () => { events: StatusEvents; board: StatusBoard; log: EventLog }): void {
+  describe(`status events (${name})`, () => {
+    it('logs an event exactly when the status moves, never for a repeat or a late report', async () => {
+      const { events, board, log } = make();
+      const s = sid();
+      const event = (status: WireMessageStatus): NewMessageEvent => ({ type: 'STATUS_CHANGED', messageSid: s, status, from: '+1', to: '+2', occurredAt: 1 });
+      const sent = await events.record(event('sent'));
+      expect(sent).toMatchObject({ status: 'sent', changed: true, logged: { messageSid: s, status: 'sent' } });
+      expect(await events.record(event('sent'))).toEqual({ status: 'sent', changed: false, logged: null });
+      expect(await events.record(event('queued'))).toEqual({ status: 'sent', changed: false, logged: null });
+      const delivered = await events.record(event('delivered'));
+      expect(delivered).toMatchObject({ status: 'delivered', changed: true });
+      expect(await board.get(s)).toBe('delivered');
+      // The log holds the two moves, in order, under the cursors the recordings gave.
+      const logged = ((await log.after(null, 100)) ?? []).filter((e) => e.messageSid === s);
+      expect(logged.map((e) => [e.status, e.cursor])).toEqual([['sent', sent.logged!.cursor], ['delivered', delivered.logged!.cursor]]);
     });
   });
 }

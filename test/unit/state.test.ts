@@ -1,17 +1,23 @@
 /** The in-memory state stores against the shared state contract. */
 import type { WireMessage, WireMessageStatus } from '../../src/protocol/wire.js';
+import { LocalStatusEvents } from '../../src/state/status-events.js';
 import { MemoryEventLog } from '../../src/state/event-log.js';
 import { idempotencyKeyProblem, MemoryIdempotencyStore } from '../../src/state/idempotency.js';
 import { MemoryMessageSnapshots } from '../../src/state/message-snapshots.js';
 import { MemorySendRateLimiter } from '../../src/state/rate-limit.js';
 import { MemoryStatusBoard } from '../../src/state/status-board.js';
-import { eventLogContract, idempotencyContract, messageSnapshotsContract, sendRateLimitsContract, statusBoardContract } from '../support/state-contract.js';
+import { eventLogContract, idempotencyContract, messageSnapshotsContract, sendRateLimitsContract, statusBoardContract, statusEventsContract } from '../support/state-contract.js';
 
 statusBoardContract('memory', () => new MemoryStatusBoard());
 sendRateLimitsContract('memory', (perMinute) => new MemorySendRateLimiter(perMinute));
 idempotencyContract('memory', () => new MemoryIdempotencyStore());
 eventLogContract('memory', (capacity) => new MemoryEventLog(capacity));
 messageSnapshotsContract('memory', () => new MemoryMessageSnapshots());
+statusEventsContract('memory', () => {
+  const board = new MemoryStatusBoard();
+  const log = new MemoryEventLog();
+  return { events: new LocalStatusEvents(board, log), board, log };
+});
 
 describe('memory: MessageSnapshots', () => {
   const message = (n: number, status: WireMessageStatus): WireMessage => ({ sid: `SM${String(n).padStart(32, '0')}`, status }) as WireMessage;

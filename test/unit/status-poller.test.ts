@@ -4,6 +4,7 @@ import type { WireMessage } from '../../src/protocol/wire.js';
 import { MemoryEventLog } from '../../src/state/event-log.js';
 import { MemoryMessageSnapshots } from '../../src/state/message-snapshots.js';
 import { MemoryStatusBoard } from '../../src/state/status-board.js';
+import { LocalStatusEvents } from '../../src/state/status-events.js';
 import { soleReplica, type PollLeases } from '../../src/state/poll-leases.js';
 import { LocalInvalidations, type Invalidation } from '../../src/state/invalidations.js';
 import { silentLogger } from '../../src/telemetry/log.js';
@@ -23,7 +24,7 @@ function setup(statuses: string[], leases: PollLeases = soleReplica) {
   const invalidations = new LocalInvalidations();
   const invalidated: Invalidation[] = [];
   invalidations.subscribe((change) => invalidated.push(change));
-  const poller = statusPoller({ twilio: () => twilio as unknown as TwilioMessages, statusBoard, eventLog, snapshots, leases, invalidations, intervalMs: 10, logger: silentLogger });
+  const poller = statusPoller({ twilio: () => twilio as unknown as TwilioMessages, statusEvents: new LocalStatusEvents(statusBoard, eventLog), snapshots, leases, invalidations, intervalMs: 10, logger: silentLogger });
   return { poller, eventLog, statusBoard, invalidated, fetches: () => fetches };
 }
 

@@ -39,7 +39,8 @@ export class RedisEventLog implements EventLog {
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keys,
-    private readonly capacity = 10_000,
+    /** Events kept (the stream's exact MAXLEN). */
+    readonly capacity = 10_000,
     blocking: () => Redis = () => redis.duplicate(),
   ) {
     this.name = nameOf(keys.events);
@@ -51,7 +52,12 @@ export class RedisEventLog implements EventLog {
 
   async append(event: NewMessageEvent): Promise<LoggedMessageEvent> {
     const id = await guarded(this.redis.xadd(this.keys.events, 'MAXLEN', String(this.capacity), '*', 'e', JSON.stringify(event)));
-    return { ...event, cursor: `${this.name}.${id!}` };
+    return { ...event, cursor: this.cursorOf(id!) };
+  }
+
+  /** The cursor of the event under stream id `id`. */
+  cursorOf(id: string): string {
+    return `${this.name}.${id}`;
   }
 
   async after(cursor: string | null, limit: number): Promise<LoggedMessageEvent[] | null> {
@@ -78,7 +84,7 @@ export class RedisEventLog implements EventLog {
     try {
       const event = JSON.parse(fields[1] ?? '') as Partial<NewMessageEvent> | null;
       if (!event || !MESSAGE_SID.test(event.messageSid ?? '') || !isMessageStatus(event.status ?? '') || (event.type !== 'STATUS_CHANGED' && event.type !== 'RECEIVED')) return [];
-      return [{ ...(event as NewMessageEvent), cursor: `${this.name}.${id}` }];
+      return [{ ...(event as NewMessageEvent), cursor: this.cursorOf(id) }];
     } catch {
       return [];
     }

@@ -9,6 +9,7 @@ import { RedisMessageSnapshots } from './message-snapshots.js';
 import { RedisPollLeases } from './poll-leases.js';
 import { RedisSendRateLimiter } from './rate-limit.js';
 import { RedisStatusBoard } from './status-board.js';
+import { RedisStatusEvents } from './status-events.js';
 
 /**
  * State on the Redis at `url`. It connects in the background and reconnects on its own; until Redis answers,
@@ -54,6 +55,7 @@ export function createRedisState(options: { url: string; keyPrefix: string; send
     sendRateLimiter: new RedisSendRateLimiter(redis, keys, options.sendRateLimitPerMinute),
     statusBoard: new RedisStatusBoard(redis, keys),
     eventLog,
+    statusEvents: new RedisStatusEvents(redis, keys, eventLog),
     snapshots: new RedisMessageSnapshots(redis, keys),
     pollLeases: new RedisPollLeases(redis, keys),
     invalidations,

@@ -12,16 +12,24 @@ import { guarded, type Keys } from './connection.js';
 /** Statuses are kept this long after their last change (Twilio stops calling back long before). */
 const TTL_SECONDS = 7 * 24 * 3600;
 
-// KEYS[1]: the message's key. ARGV: the candidate's rank, 1 when terminal, status, TTL. Returns {status, changed}.
-const RECORD = `
+/**
+ * Lua, KEYS[1] the message's key, ARGV the candidate's rank, 1 when terminal, status, TTL: returns {held, 0}
+ * unless the candidate moves the status forward. Shared with the script that also logs the event.
+ */
+export const RETURN_UNLESS_FORWARD = `
 local current = redis.call('GET', KEYS[1])
 if current then
   local rank, terminal, status = string.match(current, '^(%d+)|(%d)|(.+)$')
   if terminal == '1' or tonumber(ARGV[1]) <= tonumber(rank) then return {status, 0} end
 end
-redis.call('SET', KEYS[1], ARGV[1] .. '|' .. ARGV[2] .. '|' .. ARGV[3], 'EX', ARGV[4])
-return {ARGV[3], 1}
 `;
+/** Lua: the candidate becomes the message's status. */
+export const WRITE_STATUS = `redis.call('SET', KEYS[1], ARGV[1] .. '|' .. ARGV[2] .. '|' .. ARGV[3], 'EX', ARGV[4])\n`;
+/** Returns {status, changed}. */
+const RECORD = `${RETURN_UNLESS_FORWARD}${WRITE_STATUS}return {ARGV[3], 1}`;
+
+/** The script's arguments for a candidate status: rank, terminal, status, TTL. */
+export const statusArgs = (status: WireMessageStatus): Array<string | number> => [statusRank(status), isTerminal(status) ? 1 : 0, status, TTL_SECONDS];
 
 /** Statuses reported per message SID, on Redis. */
 export class RedisStatusBoard implements StatusBoard {
@@ -31,7 +39,7 @@ export class RedisStatusBoard implements StatusBoard {
   ) {}
 
   async record(sid: string, status: WireMessageStatus): Promise<Recorded> {
-    const [held, changed] = (await guarded(this.redis.eval(RECORD, 1, this.keys.statusOf(sid), statusRank(status), isTerminal(status) ? 1 : 0, status, TTL_SECONDS))) as [string, number];
+    const [held, changed] = (await guarded(this.redis.eval(RECORD, 1, this.keys.statusOf(sid), ...statusArgs(status)))) as [string, number];
     if (!isMessageStatus(held)) throw new Error('The status board holds an unknown status');
     return { status: held, changed: changed === 1 };
   }
