@@ -88,6 +88,8 @@ export interface Config {
   persistedDocuments: string | null;
   /** TRUSTED_DOCUMENTS=only: run only the manifest's documents. */
   trustedDocumentsOnly: boolean;
+  /** Serve the inbox at `/`: always in development, in production only with WEB_APP=true. */
+  webApp: boolean;
 }
 
 /** A configuration error; its message is the one line printed at start-up. */
@@ -104,10 +106,7 @@ const API_KEY_SID = /^SK[0-9a-fA-F]{32}$/;
 export const DEFAULT_SEND_RATE_LIMIT = 30;
 /** Default upstream requests in flight: Twilio's default per-account concurrency (replicas share it: README). */
 export const DEFAULT_TWILIO_MAX_CONCURRENCY = 100;
-/**
- * Default life of a cached read, for changes the gateway is not told about (it drops what it hears about
- * at once): a status screen polling every second costs Twilio one call per message per 5 s, whoever polls.
- */
+/** Default life of a cached read (for changes the gateway is not told of): a polled message costs one call per 5 s. */
 export const DEFAULT_CACHE_TTL_MS = 5_000;
 /**
  * Default upstream calls per GraphQL request: `messages(first: 100)` with every message's media (101 calls)
@@ -279,6 +278,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     redis: redisConfig(env),
     federation: oneOf(env, 'FEDERATION', ['true', 'false'], 'false') === 'true',
     ...trustedDocuments(env),
+    webApp: !production || oneOf(env, 'WEB_APP', ['true', 'false'], 'false') === 'true',
   };
   return Object.freeze(config);
 }

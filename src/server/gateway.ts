@@ -31,7 +31,7 @@ import { graphqlRoute, sendGraphQLError } from './graphql-route.js';
 import { MEDIA_PATH, mediaUrls, serveMedia } from './media.js';
 import { readinessCheck } from './readiness.js';
 import { attachWebSocket, type WebSocketTransport } from './ws.js';
-import { isWebAppPath, serveWebApp, webAppEnabled } from './web.js';
+import { isWebAppPath, serveWebApp } from './web.js';
 import { handleInbound, handleStatusCallback, INBOUND_PATH, STATUS_CALLBACK_PATH, type WebhookOptions } from './webhooks.js';
 
 export { INBOUND_PATH, STATUS_CALLBACK_PATH };
@@ -173,7 +173,7 @@ export function createGateway(config: Readonly<Config>, options: GatewayOptions 
     if (path === STATUS_CALLBACK_PATH) return handleStatusCallback(req, res, webhooks);
     if (path === INBOUND_PATH) return handleInbound(req, res, webhooks);
     if (path.startsWith(MEDIA_PATH)) return serveMedia(req, res, media, new TwilioMessages(upstream, { lane: 'media' }), logger);
-    if (isWebAppPath(path) && webAppEnabled(config)) return serveWebApp(req, res, path);
+    if (isWebAppPath(path) && config.webApp) return serveWebApp(req, res, path);
     if (path !== '/graphql') return sendJson(res, 404, { error: 'Not found. GraphQL is at /graphql.' });
     const corsHeaders = cors(req, res);
     if (corsHeaders) await handleGraphQL(req, res, corsHeaders);

@@ -41,14 +41,6 @@ export function isWebAppPath(path: string): boolean {
   return path === '/' || path === '/index.html' || path.startsWith('/assets/');
 }
 
-/**
- * Whether the inbox is served: always in development, in production only with `WEB_APP=true` (a gateway that
- * serves only the API has no page to show, and no reason to answer for one).
- */
-export function webAppEnabled(config: { production: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
-  return !config.production || env['WEB_APP'] === 'true';
-}
-
 /** The inbox's CSP: scripts, styles, images, fonts and connections from this origin only (media is served here too). */
 export function webAppCsp(host: string | undefined): string {
   const socket = host && HOST.test(host) ? ` ws://${host} wss://${host}` : '';

@@ -5,6 +5,7 @@
  */
 import { request } from 'node:http';
 import { gunzipSync } from 'node:zlib';
+import { loadConfig } from '../../src/config.js';
 import { startStack, type Stack } from '../support/gateway.js';
 
 /** A raw request (fetch would normalise `..` away before sending it). */
@@ -104,8 +105,6 @@ describe('the inbox in production', () => {
   const production = { NODE_ENV: 'production', GATEWAY_API_KEYS: 'web-key-0123456789' };
 
   it('is not served unless WEB_APP=true', async () => {
-    const saved = process.env['WEB_APP'];
-    delete process.env['WEB_APP'];
     const off = await startStack(production);
     try {
       expect((await fetch(`${off.url}/`)).status).toBe(404);
@@ -113,14 +112,12 @@ describe('the inbox in production', () => {
     } finally {
       await off.stop();
     }
-    process.env['WEB_APP'] = 'true';
-    const on = await startStack(production);
+    const on = await startStack({ ...production, WEB_APP: 'true' });
     try {
       expect((await fetch(`${on.url}/`)).status).toBe(200);
     } finally {
       await on.stop();
-      if (saved === undefined) delete process.env['WEB_APP'];
-      else process.env['WEB_APP'] = saved;
     }
+    expect(() => loadConfig({ ...production, WEB_APP: 'yes' })).toThrow(/WEB_APP must be "true" or "false"/);
   });
 });
