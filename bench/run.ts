@@ -10,7 +10,7 @@ import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { BENCH_REDIS_URL, deleteRedisKeys, redisAnswers } from './redis.js';
 import { cpuMicros, HAS_TASKSET, machine, NODE_FLAGS, peakRssMb, start, type Proc } from './processes.js';
-import { BENCH_ACCOUNT_SID, BENCH_AUTH_TOKEN, BENCH_MESSAGE_SID } from './shared.js';
+import { BENCH_ACCOUNT_SID, BENCH_AUTH_TOKEN, BENCH_MESSAGE_SID, OPENAPI_SPEC, serverEnv } from './shared.js';
 import { runShapedSection } from './twilio-shaped.js';
 import { accountPath } from '../src/protocol/wire.js';
 
@@ -62,8 +62,6 @@ const Q3K = gqlRequest(
 const SEND_RATE = Number(process.env['BENCH_SEND_RATE'] ?? 200);
 const SENDS_AT_RATE: Array<[string, Request]> = [[`Q3 at ${SEND_RATE}/s`, { ...Q3, rate: SEND_RATE }], [`Q3K at ${SEND_RATE}/s`, { ...Q3K, rate: SEND_RATE }]];
 const MESH_Q1 = gqlRequest(`{ FetchMessage(AccountSid: "${BENCH_ACCOUNT_SID}", Sid: "${BENCH_MESSAGE_SID}") { sid status body date_sent price price_unit } }`);
-/** Twilio's OpenAPI spec, which the GraphQL Mesh baseline is generated from; without it, that baseline is skipped. */
-const OPENAPI_SPEC = process.env['TWILIO_OPENAPI_SPEC'] ?? '../shared/twilio/twilio_api_v2010.json';
 const DIRECT: Request = {
   path: `${accountPath(BENCH_ACCOUNT_SID)}/Messages/${BENCH_MESSAGE_SID}.json`,
   method: 'GET',
@@ -176,16 +174,7 @@ async function cpuSection(): Promise<void> {
   cpSync('schema', 'dist-bench/schema', { recursive: true });
   const baseline = (name: string) => [...node, `dist-bench/bench/${name}.js`];
   const stub = await start('stub', 1, baseline('stub'), {});
-  const upstreamEnv = {
-    TWILIO_ACCOUNT_SID: BENCH_ACCOUNT_SID,
-    TWILIO_AUTH_TOKEN: BENCH_AUTH_TOKEN,
-    TWILIO_API_BASE_URL: stub.url,
-    NODE_ENV: 'production',
-    GATEWAY_AUTH: 'none',
-    SEND_RATE_LIMIT: '100000',
-    PORT: '0',
-    TWILIO_OPENAPI_SPEC: OPENAPI_SPEC,
-  };
+  const upstreamEnv = serverEnv(stub.url);
   const redisPrefix = `bench:${process.pid}:`;
   const PROXY_Q1: Request = { path: '/', method: 'GET', headers: {} };
   const UNSHARED = { CACHE_TTL_MS: '0', UPSTREAM_COALESCING: 'off' };

@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { HAS_TASKSET, machine, NODE_FLAGS, start, type Proc } from './processes.js';
-import { BENCH_ACCOUNT_SID, BENCH_AUTH_TOKEN } from './shared.js';
+import { BENCH_ACCOUNT_SID, OPENAPI_SPEC, serverEnv } from './shared.js';
 import { percentile, runClosedLoop, runPeriodic, steadyRate, type Check, type Tally } from './virtual-clients.js';
 
 const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -31,7 +31,6 @@ const TIMEOUT_MS = num('BENCH_SHAPED_TIMEOUT_SECONDS', 10) * 1000;
 /** Configurations to run by key (gateway, no-cache, no-coalescing, as-before, stock, mesh), comma-separated; all when unset. */
 const ONLY = process.env['BENCH_SHAPED_ONLY']?.split(',').map((s) => s.trim());
 const WORKLOADS = (process.env['BENCH_SHAPED_WORKLOADS'] ?? 'W1,W2,W3').split(',').map((s) => s.trim());
-const OPENAPI_SPEC = process.env['TWILIO_OPENAPI_SPEC'] ?? '../shared/twilio/twilio_api_v2010.json';
 
 type Workload = 'W1' | 'W2' | 'W3';
 
@@ -280,17 +279,7 @@ export async function runShapedSection(): Promise<ShapedRow[]> {
   cpSync('schema', 'dist-bench/schema', { recursive: true });
   const baseline = (name: string) => [...node, `dist-bench/bench/${name}.js`];
   const stub = await start('shaped stub', 1, baseline('stub'), { STUB_SHAPE: 'twilio' });
-  // The same environment as the CPU section's servers (run.ts).
-  const upstreamEnv = {
-    TWILIO_ACCOUNT_SID: BENCH_ACCOUNT_SID,
-    TWILIO_AUTH_TOKEN: BENCH_AUTH_TOKEN,
-    TWILIO_API_BASE_URL: stub.url,
-    NODE_ENV: 'production',
-    GATEWAY_AUTH: 'none',
-    SEND_RATE_LIMIT: '100000',
-    PORT: '0',
-    TWILIO_OPENAPI_SPEC: OPENAPI_SPEC,
-  };
+  const upstreamEnv = serverEnv(stub.url);
   const gateway = (key: string, name: string, env: Record<string, string>): ServerConfig => ({
     key, name, command: [...node, 'dist/main.js'], env: { ...upstreamEnv, ...env }, dialect: GATEWAY_DIALECT,
   });
