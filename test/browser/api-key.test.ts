@@ -5,7 +5,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { startWiredStack, type Stack } from '../support/gateway.js';
-import { chromiumAvailable, eventually, launchChromium, screenshots } from '../support/browser.js';
+import { chromiumAvailable, eventually, launchPage, screenshots } from '../support/browser.js';
 
 const describeBrowser = chromiumAvailable() ? describe : describe.skip;
 const KEY = 'inbox-key-0123456789';
@@ -18,8 +18,7 @@ describeBrowser('the inbox with caller auth', () => {
 
   beforeAll(async () => {
     stack = await startWiredStack({ GATEWAY_API_KEYS: KEY }, { seed: true });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    ({ browser, page } = await launchPage());
   }, 30_000);
 
   afterAll(async () => {

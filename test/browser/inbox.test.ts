@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { basicAuth } from '../support/emulator.js';
 import { startWiredStack, type Stack } from '../support/gateway.js';
-import { chromiumAvailable, eventually, foreignRequests, launchChromium, screenshots } from '../support/browser.js';
+import { chromiumAvailable, eventually, foreignRequests, launchPage, screenshots } from '../support/browser.js';
 
 const describeBrowser = chromiumAvailable() ? describe : describe.skip;
 
@@ -43,8 +43,7 @@ describeBrowser('the inbox in Chromium', () => {
     stack = await startWiredStack({}, { seed: true });
     // As npm start does: the emulator's number sends its inbound messages to the gateway.
     stack.emu.setSmsUrl(`${stack.url}/twilio/inbound`);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    ({ browser, page } = await launchPage());
     foreign = foreignRequests(page, stack.url);
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.on('response', (response) => {

@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { basicAuth } from '../support/emulator.js';
 import { startWiredStack, type Stack } from '../support/gateway.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
-import { chromiumAvailable, eventually, foreignRequests, launchChromium, screenshots } from '../support/browser.js';
+import { chromiumAvailable, eventually, foreignRequests, launchPage, screenshots } from '../support/browser.js';
 
 const describeBrowser = chromiumAvailable() ? describe : describe.skip;
 
@@ -35,8 +35,7 @@ describeBrowser('the inbox after a network drop', () => {
     stack = await startWiredStack({}, { seed: true });
     stack.emu.setSmsUrl(`${stack.url}/twilio/inbound`);
     proxy = await startTcpProxy(stack.url);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    ({ browser, page } = await launchPage());
     foreign = foreignRequests(page, proxy.url);
     // What each subscribe asked to resume after (graphql-ws frames the page sends).
     page.on('websocket', (socket) =>

@@ -4,7 +4,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { startWiredStack, type Stack } from '../support/gateway.js';
-import { chromiumAvailable, launchChromium, screenshots } from '../support/browser.js';
+import { chromiumAvailable, launchPage, screenshots } from '../support/browser.js';
 
 const describeBrowser = chromiumAvailable() ? describe : describe.skip;
 
@@ -16,8 +16,7 @@ describeBrowser('the inbox when a send fails', () => {
 
   beforeAll(async () => {
     stack = await startWiredStack({ SEND_RATE_LIMIT: '1' }, { seed: true });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    ({ browser, page } = await launchPage());
   }, 30_000);
 
   afterAll(async () => {

@@ -5,7 +5,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { gql, startWiredStack, type Stack } from '../support/gateway.js';
-import { chromiumAvailable, eventually, foreignRequests, launchChromium, screenshots } from '../support/browser.js';
+import { chromiumAvailable, eventually, foreignRequests, launchPage, screenshots } from '../support/browser.js';
 
 const describeBrowser = chromiumAvailable() ? describe : describe.skip;
 
@@ -19,8 +19,7 @@ describeBrowser('the inbox with TRUSTED_DOCUMENTS=only', () => {
 
   beforeAll(async () => {
     stack = await startWiredStack({ TRUSTED_DOCUMENTS: 'only' }, { seed: true });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    ({ browser, page } = await launchPage());
     foreign = foreignRequests(page, stack.url);
     page.on('pageerror', (error) => pageErrors.push(error.message));
   }, 30_000);

@@ -28,6 +28,12 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
+/** Chromium, launched as above, and one page at the size every screenshot is taken at. */
+export async function launchPage(): Promise<{ browser: Browser; page: Page }> {
+  const browser = await launchChromium();
+  return { browser, page: await browser.newPage({ viewport: { width: 1280, height: 800 } }) };
+}
+
 /**
  * Records every request a page makes (HTTP and WebSocket) to a host other than `gatewayUrl`'s. Pages embed a few
  * things as data: URLs (an icon, fonts): those are not requests to anyone.
