@@ -43,6 +43,8 @@ function withTrustedDocument(trusted: TrustedDocuments, method: string, body: un
     const request = body as Record<string, unknown>;
     const resolved = trusted.resolve(request['query'], request['extensions']);
     if ('refused' in resolved) return resolved;
+    // Not named by a known hash: the request goes to Apollo as it came.
+    if (resolved.query === request['query'] && resolved.extensions === request['extensions']) return { body, search };
     // Absent stays absent: Apollo refuses a key that is there with no value.
     const { query: _query, extensions: _extensions, ...rest } = request;
     return {
@@ -57,8 +59,11 @@ function withTrustedDocument(trusted: TrustedDocuments, method: string, body: un
   } catch {
     extensions = undefined;
   }
-  const resolved = trusted.resolve(params.get('query') ?? undefined, extensions);
+  const query = params.get('query') ?? undefined;
+  const resolved = trusted.resolve(query, extensions);
   if ('refused' in resolved) return resolved;
+  // Not named by a known hash: the query string goes to Apollo as it came (unreadable extensions included, which it refuses).
+  if (resolved.query === query && resolved.extensions === extensions) return { body, search };
   if (typeof resolved.query === 'string') params.set('query', resolved.query);
   if (resolved.extensions === undefined) params.delete('extensions');
   else params.set('extensions', JSON.stringify(resolved.extensions));

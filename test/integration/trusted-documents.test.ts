@@ -91,6 +91,10 @@ describe('trusted documents, TRUSTED_DOCUMENTS=allow (the default)', () => {
     expect((await gql(stack.url, '{ messages(first: 1) { nodes { sid } } }')).errors).toBeUndefined();
     const unknown = await post(stack.url, { extensions: { persistedQuery: { version: 1, sha256Hash: 'e'.repeat(64) } } });
     expect(unknown.json.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    // A request that names no hash reaches Apollo as it came: unreadable extensions are its to refuse, not ours to drop.
+    const search = new URLSearchParams({ query: '{ __typename }', extensions: 'not json' });
+    const odd = await fetch(`${stack.url}/graphql?${search}`, { headers: { 'apollo-require-preflight': 'true' } });
+    expect(odd.status).toBe(400);
   });
 });
 
